@@ -1,0 +1,136 @@
+/**
+ * The command line: flags, help, choice of mode (app | --sql | --stats | --db | summary) and exit codes.
+ * Exit codes: 0 success, 1 a problem with the input (archive, SQL), 2 a usage error.
+ */
+import meow from 'meow';
+import { openArchiveDatabase, type OpenedArchive } from './db/cache.js';
+import { lockDown } from './db/connection.js';
+import { formatResult, OUTPUT_FORMATS, type OutputFormat } from './db/format.js';
+import { archiveSummary } from './db/queries.js';
+import { runQuery } from './db/runner.js';
+import { UserError } from './errors.js';
+import { ProgressBar } from './progress.js';
+import { formatSummary } from './summary.js';
+
+const cli = meow(
+  `
+  Usage
+    $ mastotui ARCHIVE [CSV...] [options]
+
+  ARCHIVE is your Mastodon account archive: the .zip (or a pre-4.2 .tar.gz) you downloaded, the folder you
+  extracted it to, or just its outbox.json. CSV exports (following_accounts.csv, lists.csv, blocked_accounts.csv,
+  muted_accounts.csv, blocked_domains.csv, bookmarks.csv) are read from the extra arguments, from inside the
+  archive, or from the archive's folder.
+
+  Without options on a terminal, opens the app (reader, stats, SQL). Without a terminal, prints a summary.
+
+  Options
+    --sql, -s QUERY       Run one SQL query over the loaded archive, print the result and exit
+    --format, -f FORMAT   Output of --sql: table (default), csv, json or markdown
+    --db FILE             Write the loaded database to FILE (for duckdb, Python, ...) and print a summary
+    --tz ZONE             Time zone for dates, e.g. Europe/Paris or UTC (default: this computer's)
+    --no-cache            Load into memory and write nothing to the cache folder
+    --rebuild             Load the archive again even if the cache has it
+    --help                Show this help
+    --version             Show the version
+
+  Examples
+    $ mastotui archive-20241123-abc.zip
+    $ mastotui archive.zip following_accounts.csv lists.csv
+    $ mastotui archive.zip --sql "select count(*) as n from posts" --format json
+    $ mastotui archive.zip --sql "select tag, count(*) from hashtags group by tag order by 2 desc limit 10"
+    $ mastotui archive.zip --db my-posts.duckdb
+
+  Tables: account, posts, boosts, media, hashtags, mentions, links, emojis, poll_options, likes, bookmarks,
+  following, followers, lists, blocks, mutes, domain_blocks, archive_files, outbox_items, load_issues, archives;
+  views: timeline, threads. See docs/SCHEMA.md.
+
+  The cache lives in $XDG_CACHE_HOME/mastotui (or ~/.cache/mastotui). It holds your posts, DMs included.
+`,
+  {
+    importMeta: import.meta,
+    flags: {
+      sql: { type: 'string', shortFlag: 's' },
+      format: { type: 'string', shortFlag: 'f', default: 'table' },
+      db: { type: 'string' },
+      tz: { type: 'string' },
+      cache: { type: 'boolean', default: true },
+      rebuild: { type: 'boolean', default: false },
+    },
+    allowUnknownFlags: false,
+  },
+);
+
+function checkTimeZone(zone: string): string {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return zone;
+  } catch {
+    throw new UserError(`--tz: unknown time zone "${zone}" (use a name like Europe/Paris, America/New_York or UTC)`, 2);
+  }
+}
+
+async function main(): Promise<number> {
+  const [archivePath, ...csvPaths] = cli.input;
+  const flags = cli.flags;
+  if (!archivePath) {
+    cli.showHelp(2);
+    return 2;
+  }
+  if (!OUTPUT_FORMATS.includes(flags.format as OutputFormat)) {
+    throw new UserError(`--format: expected one of ${OUTPUT_FORMATS.join(', ')}, got "${flags.format}"`, 2);
+  }
+  if (flags.sql !== undefined && flags.sql.trim() === '') throw new UserError('--sql: the query is empty', 2);
+  const timeZone = checkTimeZone(flags.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC');
+
+  const progress = process.stderr.isTTY ? new ProgressBar(process.stderr) : undefined;
+  let opened: OpenedArchive;
+  try {
+    opened = await openArchiveDatabase(archivePath, {
+      csvPaths,
+      cache: flags.cache,
+      rebuild: flags.rebuild,
+      dbOut: flags.db,
+      onProgress: progress ? (p) => progress.update(p) : undefined,
+      onNotice: (message) => process.stderr.write(`mastotui: ${message}\n`),
+    });
+  } finally {
+    progress?.done();
+  }
+  try {
+    const { conn } = opened.db;
+    await lockDown(conn, timeZone);
+    if (flags.sql !== undefined) {
+      const result = await runQuery(conn, flags.sql, { maxRows: Number.MAX_SAFE_INTEGER });
+      process.stdout.write(formatResult(result, flags.format as OutputFormat, timeZone));
+      return 0;
+    }
+    const summary = await archiveSummary(conn);
+    if (flags.db) process.stderr.write(`mastotui: wrote ${flags.db}\n`);
+    if (!flags.db && process.stdout.isTTY && process.stdin.isTTY) {
+      // The interactive app lands with the UI; until then a terminal gets the summary too.
+    }
+    process.stdout.write(formatSummary(summary, archivePath, timeZone));
+    return 0;
+  } finally {
+    await opened.close();
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof UserError) {
+      process.stderr.write(`mastotui: ${error.message}\n`);
+      process.exitCode = error.exitCode;
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`mastotui: unexpected error: ${message}\n`);
+      if (process.env.MASTOTUI_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+      else process.stderr.write('mastotui: set MASTOTUI_DEBUG=1 for details, and please report it\n');
+      process.exitCode = 1;
+    }
+  },
+);

@@ -1,0 +1,83 @@
+/**
+ * Finds the CSV exports that go with an archive: files named on the command line, CSV entries inside the archive,
+ * and export files lying next to the archive (Mastodon downloads them separately, usually into the same folder).
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Archive } from '../archive/index.js';
+import { entryKind } from '../archive/index.js';
+import { UserError } from '../errors.js';
+import { type CsvTable, csvTableForName, detectCsvTable } from './csv-exports.js';
+
+export interface CsvSource {
+  source: string;
+  table: CsvTable;
+  text: string;
+}
+
+const CSV_MAX_BYTES = 64 * 1024 * 1024;
+
+async function readCsvFile(path: string): Promise<string> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new UserError(`${path}: no such file`);
+  }
+  if (!info.isFile()) throw new UserError(`${path}: not a file`);
+  if (info.size > CSV_MAX_BYTES) throw new UserError(`${path}: too large for a CSV export (${info.size} bytes)`);
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UserError(`${path}: cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+export async function findCsvSources(archive: Archive, extraPaths: readonly string[]): Promise<CsvSource[]> {
+  const found = new Map<CsvTable, CsvSource>();
+  // Lowest priority first: next to the archive, then inside it, then named on the command line.
+  if (archive.container !== 'folder') {
+    const folder = dirname(resolve(archive.path));
+    let names: string[] = [];
+    try {
+      names = await readdir(folder);
+    } catch {
+      names = [];
+    }
+    for (const name of names.sort()) {
+      const table = csvTableForName(name);
+      if (table && !found.has(table)) {
+        try {
+          found.set(table, { source: join(folder, name), table, text: await readCsvFile(join(folder, name)) });
+        } catch {
+          // a neighbour we cannot read is not the user's request: skip it
+        }
+      }
+    }
+  }
+  for (const entry of archive.entries) {
+    if (entryKind(entry.name) !== 'csv') continue;
+    const table = csvTableForName(basename(entry.name));
+    if (table) found.set(table, { source: `${archive.path}:${entry.name}`, table, text: await archive.readText(entry, CSV_MAX_BYTES) });
+  }
+  for (const path of extraPaths) {
+    const text = await readCsvFile(path);
+    const table = detectCsvTable(path, text);
+    if (!table) {
+      throw new UserError(
+        `${path}: not a recognised export (expected following_accounts, followers, lists, blocked_accounts, muted_accounts, blocked_domains or bookmarks .csv)`,
+        2,
+      );
+    }
+    found.set(table, { source: path, table, text });
+  }
+  return [...found.values()];
+}
+
+/** Part of the cache key: which exports were loaded and what they held. */
+export function csvFingerprint(sources: readonly CsvSource[]): string {
+  const hash = createHash('sha256');
+  for (const s of [...sources].sort((a, b) => a.table.localeCompare(b.table))) hash.update(`${s.table}\0${s.text}\0`);
+  return hash.digest('hex');
+}
