@@ -38,10 +38,12 @@ export async function openDatabase(path: string, options: { readOnly?: boolean }
 }
 
 /**
- * Locks a connection down for user queries: no file or network access (COPY, read_csv, ATTACH are refused), no
- * extension loading, and the configuration cannot be changed back. Times are shown in `timeZone`.
+ * Locks a database down for user queries: no file or network access (COPY, read_csv, ATTACH are refused), no
+ * extension loading, and the configuration cannot be changed back. These settings are global: they hold for every
+ * connection of the instance, including ones opened later. Times are shown in `timeZone`.
  */
 export async function lockDown(conn: DuckDBConnection, timeZone: string): Promise<void> {
+  await conn.run(`SET GLOBAL TimeZone = '${timeZone.replace(/'/g, "''")}'`);
   await conn.run(`SET TimeZone = '${timeZone.replace(/'/g, "''")}'`);
   await conn.run('SET enable_external_access = false');
   await conn.run('SET allow_community_extensions = false');
