@@ -3,14 +3,13 @@
  * Exit codes: 0 success, 1 a problem with the input (archive, SQL), 2 a usage error.
  */
 import meow from 'meow';
-import { openArchiveDatabase, type OpenedArchive } from './db/cache.js';
-import { lockDown } from './db/connection.js';
-import { formatResult, OUTPUT_FORMATS, type OutputFormat } from './db/format.js';
-import { archiveSummary } from './db/queries.js';
-import { runQuery } from './db/runner.js';
+import type { OpenedArchive } from './db/cache.js';
 import { UserError } from './errors.js';
-import { ProgressBar } from './progress.js';
-import { formatSummary } from './summary.js';
+
+// Kept in step with OUTPUT_FORMATS in db/format.ts (a test checks); the database modules load only after the flags
+// are read, so --help, --version and usage errors answer at once.
+const OUTPUT_FORMATS = ['table', 'csv', 'json', 'markdown'] as const;
+type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 const cli = meow(
   `
@@ -83,6 +82,16 @@ async function main(): Promise<number> {
   if (flags.sql !== undefined && flags.sql.trim() === '') throw new UserError('--sql: the query is empty', 2);
   const timeZone = checkTimeZone(flags.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC');
 
+  const [{ openArchiveDatabase }, { lockDown }, { formatResult }, { archiveSummary }, { runQuery }, { ProgressBar }, { formatSummary }] =
+    await Promise.all([
+      import('./db/cache.js'),
+      import('./db/connection.js'),
+      import('./db/format.js'),
+      import('./db/queries.js'),
+      import('./db/runner.js'),
+      import('./progress.js'),
+      import('./summary.js'),
+    ]);
   const progress = process.stderr.isTTY ? new ProgressBar(process.stderr) : undefined;
   let opened: OpenedArchive;
   try {

@@ -115,7 +115,7 @@ function normalisePost(activity: JsonObject, note: JsonObject, position: number,
     const tagType = str(tag.type);
     const name = str(tag.name) ?? '';
     if (tagType === 'Hashtag') {
-      const display = name.replace(/^#/, '');
+      const display = name.replace(/^#+/, '');
       rows.hashtags.push({ post_id: id, tag: display.toLowerCase(), display });
     } else if (tagType === 'Mention') {
       rows.mentions.push({ post_id: id, acct: mentionAcct(name, str(tag.href), ctx.localDomain), href: str(tag.href) });
