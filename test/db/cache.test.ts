@@ -1,0 +1,96 @@
+/** The cache: keyed by fingerprint, written atomically, reused without parsing, rebuilt when stale or damaged. */
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { openArchiveDatabase } from '../../src/db/cache.js';
+import { CORPUS, tempDir } from '../helpers/archives.js';
+
+const ARCHIVE = join(CORPUS, 'erambert-4.2-tiny');
+let cacheDir: string;
+
+beforeEach(async () => {
+  cacheDir = join(await tempDir(), 'cache');
+});
+
+async function postCount(opened: Awaited<ReturnType<typeof openArchiveDatabase>>) {
+  return Number((await opened.db.conn.runAndReadAll('select count(*) from posts')).getRows()[0]![0]);
+}
+
+async function open(options: Parameters<typeof openArchiveDatabase>[1] = {}) {
+  const notices: string[] = [];
+  const opened = await openArchiveDatabase(ARCHIVE, { cacheDir, onNotice: (m) => notices.push(m), ...options });
+  return { opened, notices };
+}
+
+describe('cache', () => {
+  it('a second open of the same archive comes from the cache, with the same data', async () => {
+    const first = await open();
+    expect(first.opened.fromCache).toBe(false);
+    const count = await postCount(first.opened);
+    await first.opened.close();
+    let progressEvents = 0;
+    const second = await open({ onProgress: () => progressEvents++ });
+    expect(second.opened.fromCache).toBe(true);
+    expect(progressEvents).toBe(0);
+    expect(await postCount(second.opened)).toBe(count);
+    await second.opened.close();
+    const files = await readdir(cacheDir);
+    expect(files.filter((f) => f.endsWith('.duckdb'))).toHaveLength(1);
+    expect(files.filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('--rebuild loads again', async () => {
+    await (await open()).opened.close();
+    const again = await open({ rebuild: true });
+    expect(again.opened.fromCache).toBe(false);
+    await again.opened.close();
+  });
+
+  it('--no-cache writes nothing', async () => {
+    const { opened } = await open({ cache: false });
+    expect(opened.dbPath).toBe(':memory:');
+    await opened.close();
+    await expect(readdir(cacheDir)).rejects.toThrow();
+  });
+
+  it('a damaged cache file is rebuilt, with a notice', async () => {
+    await (await open()).opened.close();
+    const [file] = (await readdir(cacheDir)).filter((f) => f.endsWith('.duckdb'));
+    await writeFile(join(cacheDir, file!), 'garbage, not a database');
+    const { opened, notices } = await open();
+    expect(opened.fromCache).toBe(false);
+    expect(notices.join()).toMatch(/damaged; loading the archive again/);
+    expect(await postCount(opened)).toBe(9);
+    await opened.close();
+  });
+
+  it('a cache written by another schema version is rebuilt', async () => {
+    await (await open()).opened.close();
+    const [file] = (await readdir(cacheDir)).filter((f) => f.endsWith('.duckdb'));
+    const db = await DuckDBInstance.create(join(cacheDir, file!));
+    const conn = await db.connect();
+    await conn.run(`update meta set value = '0' where key = 'schema_version'`);
+    conn.closeSync();
+    db.closeSync();
+    const { opened, notices } = await open();
+    expect(opened.fromCache).toBe(false);
+    expect(notices.join()).toMatch(/another version/);
+    await opened.close();
+  });
+
+  it('a load that fails leaves no cache file behind', async () => {
+    const bad = join(await tempDir(), 'outbox.json');
+    await writeFile(bad, '{"orderedItems":[{"type":"Create"}');
+    await expect(openArchiveDatabase(bad, { cacheDir })).rejects.toThrow(/truncated/);
+    expect((await readdir(cacheDir)).filter((f) => f.endsWith('.duckdb') || f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('two opens of the same archive at once both work', async () => {
+    const [a, b] = await Promise.all([open(), open()]);
+    expect(await postCount(a.opened)).toBe(9);
+    expect(await postCount(b.opened)).toBe(9);
+    await a.opened.close();
+    await b.opened.close();
+  });
+});
