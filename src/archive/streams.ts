@@ -1,0 +1,90 @@
+import { PassThrough, Transform, type Readable, type TransformCallback } from 'node:stream';
+import * as zlib from 'node:zlib';
+import { UserError } from '../errors.js';
+
+/** Any failure as a UserError: UserErrors pass through, anything else is phrased by `describe`. */
+export function asUserError(err: unknown, describe: (detail: string) => UserError): UserError {
+  if (err instanceof UserError) return err;
+  return describe(errorDetail(err));
+}
+
+/** A short, one-line description of an unknown error. */
+export function errorDetail(err: unknown): string {
+  const raw = err instanceof Error ? err.message : String(err);
+  const oneLine = raw.replace(/\s+/g, ' ').trim();
+  return oneLine === '' ? 'unknown error' : oneLine;
+}
+
+/**
+ * Pipes `src` through `stages` into a fresh Readable whose errors are UserErrors. A failure anywhere in the chain ends
+ * the result with that error; destroying the result destroys the whole chain, so a reader that stops early releases
+ * the file.
+ */
+export function guardStream(src: Readable, describe: (detail: string) => UserError, ...stages: Transform[]): Readable {
+  const out = new PassThrough();
+  const chain: Readable[] = [src, ...stages];
+  for (const stream of chain) {
+    stream.on('error', (err: unknown) => {
+      out.destroy(asUserError(err, describe));
+    });
+  }
+  out.on('close', () => {
+    for (const stream of chain) if (!stream.destroyed) stream.destroy();
+  });
+  let last = src;
+  for (const stage of stages) last = last.pipe(stage);
+  last.pipe(out);
+  return out;
+}
+
+type Crc32 = (data: Uint8Array, value?: number) => number;
+
+let table: Uint32Array | undefined;
+/** Table-driven CRC-32, for Node releases older than 20.15 that lack zlib.crc32. */
+export function crc32Fallback(data: Uint8Array, value = 0): number {
+  if (table === undefined) {
+    table = new Uint32Array(256);
+    for (let n = 0; n < 256; n++) {
+      let c = n;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+      table[n] = c >>> 0;
+    }
+  }
+  let crc = ~value >>> 0;
+  for (let i = 0; i < data.length; i++) crc = table[(crc ^ data[i]!) & 0xff]! ^ (crc >>> 8);
+  return ~crc >>> 0;
+}
+
+const crc32: Crc32 = (zlib as { crc32?: Crc32 }).crc32 ?? crc32Fallback;
+
+/** A pass-through that fails at the end unless the CRC-32 of what went through is `expected`. */
+export function crc32Check(expected: number, describe: (detail: string) => UserError): Transform {
+  let crc = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+      crc = crc32(chunk, crc);
+      done(null, chunk);
+    },
+    flush(done: TransformCallback) {
+      done(crc >>> 0 === expected >>> 0 ? null : describe('its checksum does not match; the data is corrupt'));
+    },
+  });
+}
+
+/** A pass-through that fails unless exactly `expected` bytes go through it. */
+export function exactLength(expected: number, describe: (detail: string) => UserError): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+      seen += chunk.length;
+      if (seen > expected) {
+        done(describe(`more than the ${expected} bytes its header declares`));
+        return;
+      }
+      done(null, chunk);
+    },
+    flush(done: TransformCallback) {
+      done(seen === expected ? null : describe(`only ${seen} of ${expected} bytes could be read`));
+    },
+  });
+}
