@@ -56,6 +56,27 @@ export function buildArchive<H>(path: string, backend: Backend<H>): Archive {
     return new TextDecoder('utf-8').decode(Buffer.concat(chunks, total));
   }
 
+  /** `length` bytes from `offset` of an entry, streaming past what comes before (compressed entries cannot seek). */
+  async function readRange(entry: ArchiveEntry, offset: number, length: number): Promise<Buffer> {
+    const stream = await openStream(entry);
+    const out = Buffer.alloc(length);
+    let position = 0;
+    let filled = 0;
+    try {
+      for await (const chunk of stream) {
+        const buf: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+        const start = Math.max(0, offset - position);
+        const end = Math.min(buf.length, offset + length - position);
+        if (end > start) filled += buf.copy(out, filled, start, end);
+        position += buf.length;
+        if (filled >= length) break;
+      }
+    } finally {
+      stream.destroy();
+    }
+    return out.subarray(0, filled);
+  }
+
   async function extractTo(entry: ArchiveEntry, destPath: string): Promise<void> {
     const stream = await openStream(entry);
     const out = createWriteStream(destPath);
@@ -75,6 +96,7 @@ export function buildArchive<H>(path: string, backend: Backend<H>): Archive {
     find: (name) => byName.get(name),
     openStream,
     readText,
+    readRange,
     extractTo,
     fingerprint: backend.fingerprint,
     async close() {

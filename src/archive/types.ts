@@ -31,6 +31,8 @@ export interface Archive {
   openStream(entry: ArchiveEntry): Promise<EntryStream>;
   /** The whole entry decoded as UTF-8; a UserError when it is larger than maxBytes. */
   readText(entry: ArchiveEntry, maxBytes: number): Promise<string>;
+  /** `length` bytes starting at byte `offset` of the entry (fewer when the entry ends first). */
+  readRange(entry: ArchiveEntry, offset: number, length: number): Promise<Buffer>;
   /** Streams one entry into a file whose path the caller chose (never derived from the entry name). */
   extractTo(entry: ArchiveEntry, destPath: string): Promise<void>;
   /** Hex sha256 that identifies this archive's content cheaply; the cache key. */

@@ -133,7 +133,7 @@ async function loadOutbox(
     onArrayStart(occurrence) {
       if (occurrence > 0) lastOccurrenceStart = position;
     },
-    onItem(json) {
+    onItem(json, _index, byteOffset) {
       const here = position++;
       let item: unknown;
       try {
@@ -153,7 +153,13 @@ async function loadOutbox(
       for (const r of rows.pollOptions) writers.poll_options.write(r);
       for (const i of rows.issues) issue(i);
       const id = rows.post?.id ?? rows.boost?.id ?? null;
-      writers.outbox_items.write({ position: here, type: isObject(item) ? str(item.type) : null, id, json });
+      writers.outbox_items.write({
+        position: here,
+        type: isObject(item) ? str(item.type) : null,
+        id,
+        byte_offset: byteOffset,
+        bytes: Buffer.byteLength(json),
+      });
       if (exportedAt === null && isObject(item) && isObject(item.signature)) exportedAt = str(item.signature.created);
     },
   }).catch((error: unknown) => {

@@ -212,13 +212,14 @@ CREATE TABLE archive_files (
   kind VARCHAR                --- outbox, actor, likes, bookmarks, media, avatar, header, csv or other
 );
 
--- outbox_items: the raw JSON of every outbox item, for the reader's raw view and for your own json queries.
+-- outbox_items: where each outbox item is in outbox.json, so its raw JSON can be shown without storing it twice.
 CREATE TABLE outbox_items (
   archive_id VARCHAR,
-  position BIGINT,
-  type VARCHAR,
+  position BIGINT,            --- index of the item in orderedItems
+  type VARCHAR,               --- Create, Announce, ...
   id VARCHAR,                 --- status id of the post or boost
-  json VARCHAR
+  byte_offset BIGINT,         --- where the item's JSON starts in outbox.json
+  bytes BIGINT                --- length of the item's JSON in bytes
 );
 
 -- load_issues: what was skipped or repaired while loading, with where and why.
