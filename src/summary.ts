@@ -20,9 +20,11 @@ export function formatSummary(s: ArchiveSummary, path: string, timeZone: string)
     if (table === 'posts' || table === 'boosts') continue;
     lines.push(`  ${table.padEnd(width)}  ${n(count).padStart(9)}`);
   }
-  if (s.missingMedia > 0) lines.push(`${n(s.missingMedia)} media files are referenced but not in the archive`);
-  if (s.counts.load_issues > 0) {
-    lines.push(`${n(s.counts.load_issues)} things were skipped or repaired while loading (see the load_issues table), e.g.:`);
+  if (s.missingMedia > 0) {
+    lines.push(`${n(s.missingMedia)} media files are referenced by posts but not in the archive (listed in load_issues)`);
+  }
+  if (s.otherIssues > 0) {
+    lines.push(`${n(s.otherIssues)} other things were skipped or repaired while loading (see the load_issues table), e.g.:`);
     for (const i of s.issues) lines.push(`  ${sanitizeText(i.source)} ${sanitizeText(i.position)}: ${sanitizeText(i.problem)}`);
   }
   return lines.join('\n') + '\n';

@@ -30,8 +30,12 @@ export interface ArchiveSummary {
   firstPost: string | null;
   lastPost: string | null;
   missingMedia: number;
+  /** load_issues other than missing media files */
+  otherIssues: number;
   issues: { source: string; position: string; problem: string }[];
 }
+
+const NOT_MISSING_MEDIA = `problem NOT LIKE 'media file not in the archive%'`;
 
 async function rows(conn: DuckDBConnection, sql: string): Promise<Cell[][]> {
   return (await conn.runAndReadAll(sql)).getRows().map((r) => r.map(toCell));
@@ -47,8 +51,13 @@ export async function archiveSummary(conn: DuckDBConnection, maxIssues = 5): Pro
   );
   const [first, last] = (await rows(conn, 'SELECT min(created_at), max(created_at) FROM posts'))[0]!;
   const missing = (await rows(conn, 'SELECT count(*) FROM media WHERE archive_path IS NULL'))[0]![0];
+  // Missing media files are counted on their own line; the examples show the other problems.
+  const otherIssues = Number((await rows(conn, `SELECT count(*) FROM load_issues WHERE ${NOT_MISSING_MEDIA}`))[0]![0]);
   const issues = (
-    await rows(conn, `SELECT source, position, problem FROM load_issues ORDER BY source, rowid LIMIT ${Math.max(0, Math.trunc(maxIssues))}`)
+    await rows(
+      conn,
+      `SELECT source, position, problem FROM load_issues WHERE ${NOT_MISSING_MEDIA} ORDER BY source, rowid LIMIT ${Math.max(0, Math.trunc(maxIssues))}`,
+    )
   ).map((r) => ({ source: String(r[0]), position: String(r[1]), problem: String(r[2]) }));
   return {
     account: account
@@ -59,6 +68,7 @@ export async function archiveSummary(conn: DuckDBConnection, maxIssues = 5): Pro
     firstPost: first as string | null,
     lastPost: last as string | null,
     missingMedia: Number(missing),
+    otherIssues,
     issues,
   };
 }

@@ -6,16 +6,17 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openArchiveDatabase } from '../../src/db/cache.js';
-import { CORPUS, tarGzFolder, tempDir, zipFolder } from '../helpers/archives.js';
+import { CORPUS, REPO, tarGzFolder, tempDir, zipFolder } from '../helpers/archives.js';
 import { type Facts, loadedFacts, oracleFacts } from '../helpers/facts.js';
 
 const samples = readdirSync(CORPUS, { withFileTypes: true })
   .filter((d) => d.isDirectory())
-  .map((d) => d.name)
+  .map((d) => join(CORPUS, d.name))
   .sort();
+// The bundled sample has what the corpus lacks (media files, CSV exports, quotes, every visibility).
+samples.push(join(REPO, 'fixtures', 'sample'));
 
-describe.each(samples)('corpus %s', (sample) => {
-  const folder = join(CORPUS, sample);
+describe.each(samples)('archive %s', (folder) => {
   let expected: Facts;
   let dir: string;
   const forms: Record<string, string> = {};
