@@ -5,6 +5,7 @@
 import meow from 'meow';
 import type { OpenedArchive } from './db/cache.js';
 import { UserError } from './errors.js';
+import { PERIOD_SYNTAX, parsePeriod } from './stats/period.js';
 
 // Kept in step with OUTPUT_FORMATS in db/format.ts (a test checks); the database modules load only after the flags
 // are read, so --help, --version and usage errors answer at once.
@@ -25,6 +26,8 @@ const cli = meow(
 
   Options
     --sql, -s QUERY       Run one SQL query over the loaded archive, print the result and exit
+    --stats               Print the stats dashboard as text (or JSON with --format json) and exit
+    --period PERIOD       Period of --stats: ${PERIOD_SYNTAX}
     --format, -f FORMAT   Output of --sql: table (default), csv, json or markdown
     --db FILE             Write the loaded database to FILE (for duckdb, Python, ...) and print a summary
     --tz ZONE             Time zone for dates, e.g. Europe/Paris or UTC (default: this computer's)
@@ -38,6 +41,7 @@ const cli = meow(
     $ mastotui archive.zip following_accounts.csv lists.csv
     $ mastotui archive.zip --sql "select count(*) as n from posts" --format json
     $ mastotui archive.zip --sql "select tag, count(*) from hashtags group by tag order by 2 desc limit 10"
+    $ mastotui archive.zip --stats --period 2024 --tz Europe/Paris
     $ mastotui archive.zip --db my-posts.duckdb
 
   Tables: account, posts, boosts, media, hashtags, mentions, links, emojis, poll_options, likes, bookmarks,
@@ -50,6 +54,8 @@ const cli = meow(
     importMeta: import.meta,
     flags: {
       sql: { type: 'string', shortFlag: 's' },
+      stats: { type: 'boolean', default: false },
+      period: { type: 'string' },
       format: { type: 'string', shortFlag: 'f', default: 'table' },
       db: { type: 'string' },
       tz: { type: 'string' },
@@ -80,6 +86,9 @@ async function main(): Promise<number> {
     throw new UserError(`--format: expected one of ${OUTPUT_FORMATS.join(', ')}, got "${flags.format}"`, 2);
   }
   if (flags.sql !== undefined && flags.sql.trim() === '') throw new UserError('--sql: the query is empty', 2);
+  if (flags.stats && flags.sql !== undefined) throw new UserError('--stats and --sql: choose one', 2);
+  if (flags.period !== undefined && !flags.stats) throw new UserError('--period: only used with --stats', 2);
+  const period = parsePeriod(flags.period);
   const timeZone = checkTimeZone(flags.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC');
 
   const [{ openArchiveDatabase }, { lockDown }, { formatResult }, { archiveSummary }, { runQuery }, { ProgressBar }, { formatSummary }] =
@@ -114,12 +123,21 @@ async function main(): Promise<number> {
       process.stdout.write(formatResult(result, flags.format as OutputFormat, timeZone));
       return 0;
     }
-    const summary = await archiveSummary(conn);
-    if (flags.db) process.stderr.write(`mastotui: wrote ${flags.db}\n`);
-    if (!flags.db && process.stdout.isTTY && process.stdin.isTTY) {
-      // The interactive app lands with the UI; until then a terminal gets the summary too.
+    if (flags.stats) {
+      const { printStats } = await import('./stats/run.js');
+      const text = await printStats(conn, {
+        instance: opened.db.instance,
+        timeZone,
+        period,
+        format: flags.format === 'json' ? 'json' : 'text',
+        width: process.stdout.isTTY ? process.stdout.columns || 80 : 80,
+        color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+      });
+      process.stdout.write(text);
+      return 0;
     }
-    process.stdout.write(formatSummary(summary, archivePath, timeZone));
+    if (flags.db) process.stderr.write(`mastotui: wrote ${flags.db}\n`);
+    process.stdout.write(formatSummary(await archiveSummary(conn), archivePath, timeZone));
     return 0;
   } finally {
     await opened.close();
