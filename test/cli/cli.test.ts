@@ -128,3 +128,32 @@ describe('consistency', () => {
     }
   });
 });
+
+describe('mastotui --stats', () => {
+  it('prints the dashboard as text with the oracle\'s first post and months', () => {
+    const run = runCli([zip, '--stats', '--tz', 'UTC'], env());
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('Stats · all time · times in UTC');
+    expect(run.stdout).toContain('2018-04-14 13:33');
+    for (const line of run.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+  });
+
+  it('prints JSON with --format json, limited to --period', () => {
+    const run = runCli([zip, '--stats', '--period', '2023', '--format', 'json', '--tz', 'UTC'], env());
+    expect(run.code).toBe(0);
+    const stats = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(JSON.stringify(stats)).toContain('2023');
+    expect(JSON.stringify(stats)).not.toContain('"2022-12"');
+  });
+
+  it.each([
+    [['--stats', '--period', 'last week'], /--period: /],
+    [['--period', '2024'], /--period: only used with --stats/],
+    [['--stats', '--sql', 'select 1'], /--stats and --sql: choose one/],
+  ])('exits 2 for %s', (args, message) => {
+    const run = runCli([zip, ...args], env());
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expectCleanError(run);
+  });
+});
