@@ -137,6 +137,10 @@ async function main(): Promise<number> {
       return 0;
     }
     if (flags.db) process.stderr.write(`mastotui: wrote ${flags.db}\n`);
+    if (!flags.db && process.stdout.isTTY && process.stdin.isTTY) {
+      const { runApp } = await import('./ui/run.js');
+      return await runApp(opened, { timeZone });
+    }
     process.stdout.write(formatSummary(await archiveSummary(conn), archivePath, timeZone));
     return 0;
   } finally {

@@ -13,12 +13,13 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 const TIME_TYPES = new Set(['TIMESTAMP WITH TIME ZONE', 'TIMESTAMP']);
 const NUMERIC = /^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|FLOAT|DOUBLE|DECIMAL)/;
 
-/** "2024-07-23T18:39:06Z" in a time zone as "2024-07-23 20:39:06 +02:00" (or UTC's "+00:00"). */
-export function formatLocalTime(iso: string, timeZone: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
+/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than using one. */
+const timeFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function timeFormatter(timeZone: string): Intl.DateTimeFormat {
+  let formatter = timeFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-CA', {
       timeZone,
       year: 'numeric',
       month: '2-digit',
@@ -28,7 +29,18 @@ export function formatLocalTime(iso: string, timeZone: string): string {
       second: '2-digit',
       hourCycle: 'h23',
       timeZoneName: 'longOffset',
-    })
+    });
+    timeFormatters.set(timeZone, formatter);
+  }
+  return formatter;
+}
+
+/** "2024-07-23T18:39:06Z" in a time zone as "2024-07-23 20:39:06 +02:00" (or UTC's "+00:00"). */
+export function formatLocalTime(iso: string, timeZone: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const parts = Object.fromEntries(
+    timeFormatter(timeZone)
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   );

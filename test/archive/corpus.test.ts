@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMediaIndex, entryKind, matchMediaUrl, openArchive } from '../../src/archive/index.js';
+import { CORPUS } from '../helpers/archives.js';
 import { makeTar, makeZip, tempDir, type FileSpec } from './helpers.js';
 
-const CORPUS = fileURLToPath(new URL('../../../shared/corpus', import.meta.url));
 const T = 30_000;
 
 interface Sample {
@@ -47,20 +47,18 @@ function zipEntryName(url: string): string {
   return at >= 0 ? url.slice(at) : url.replace(/^\/+/, '');
 }
 
-const available = existsSync(CORPUS);
 let samples: Sample[] = [];
 let dir = '';
 let cleanup = async (): Promise<void> => undefined;
 
 beforeAll(async () => {
-  if (!available) return;
   ({ dir, cleanup } = await tempDir());
   const folders = (await readdir(CORPUS, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
   samples = await Promise.all(folders.sort().map(loadSample));
 });
 afterAll(async () => cleanup());
 
-describe.skipIf(!available)('corpus samples', () => {
+describe('corpus samples', () => {
   it('has the six samples, four of them with local media URLs', () => {
     expect(samples).toHaveLength(6);
     expect(samples.filter((s) => s.urls.length > 0).map((s) => s.folder)).toEqual([

@@ -1,8 +1,8 @@
 /** Real posts from the shared corpus of published Mastodon archives (../shared/corpus), read for tests. */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { CORPUS } from '../helpers/archives.js';
 
-export const CORPUS_DIR = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+export const CORPUS_DIR = `${CORPUS}/`;
 
 export const CORPUS_FOLDERS = [
   'erambert-4.2-tiny',

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
+import { CORPUS } from '../helpers/archives.js';
 import { describe, expect, it } from 'vitest';
 import { splitStream, type SplitProgress } from '../../src/ingest/split-stream.js';
 import { ItemSplitter, SplitError, type SplitterOptions } from '../../src/ingest/splitter.js';
@@ -434,9 +434,9 @@ describe('splitStream', () => {
   });
 });
 
-const corpus = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+const corpus = `${CORPUS}/`;
 
-describe.skipIf(!existsSync(corpus))('ItemSplitter on the real archive samples', () => {
+describe('ItemSplitter on the real archive samples', () => {
   const folders = existsSync(corpus)
     ? readdirSync(corpus, { withFileTypes: true })
         .filter((d) => d.isDirectory())

@@ -1,0 +1,106 @@
+/** The frame around the views: header (account, counts, view tabs), status line, help overlay, error boundary. */
+import { Box, Text } from 'ink';
+import { Component, type ReactNode } from 'react';
+import { sanitizeText } from '../../content/index.js';
+import type { HeaderInfo } from '../../db/reader-queries.js';
+import { useCommands } from '../commands.js';
+import { formatHints, formatKeys, helpSections, type Command } from '../keymap.js';
+import { ROW_LEGEND } from '../reader/row.js';
+import { lineWidth, seg, truncate, wrapText, type Line } from '../text.js';
+import { LineRow } from './Lines.js';
+import { DocPane } from './panes.js';
+
+export const VIEWS = [
+  { name: 'posts', key: '1', label: 'Posts' },
+  { name: 'stats', key: '2', label: 'Stats' },
+  { name: 'sql', key: '3', label: 'SQL' },
+  { name: 'profile', key: '4', label: 'Profile' },
+] as const;
+export type ViewName = (typeof VIEWS)[number]['name'];
+
+export function headerLine(info: HeaderInfo | null, view: ViewName, width: number): Line {
+  const tabs: Line = [];
+  for (const v of VIEWS) {
+    tabs.push(v.name === view ? seg(`[${v.key} ${v.label}]`, 'heading') : seg(` ${v.key} ${v.label} `, 'dim'));
+  }
+  const tabsWidth = lineWidth(tabs);
+  const who = info?.acct ? `@${sanitizeText(info.acct)}` : '';
+  const counts = info ? `${info.posts.toLocaleString('en-US')} posts · ${info.boosts.toLocaleString('en-US')} boosts` : '';
+  const room = width - tabsWidth - 1;
+  if (room < 8) return tabs;
+  // The longest form that fits: program, account and counts; then without the program's name; then cut.
+  const forms = [['mastotui', who, counts], [who, counts], [who, info ? `${info.posts.toLocaleString('en-US')} posts` : ''], ['mastotui', who]];
+  const texts = forms.map((f) => f.filter(Boolean).join(' · '));
+  const leftText = texts.find((t) => lineWidth([seg(t)]) <= room) ?? truncate(texts[0]!, room);
+  return [seg(leftText, 'bold'), seg(' '.repeat(Math.max(1, width - tabsWidth - lineWidth([seg(leftText)])))), ...tabs];
+}
+
+/** Status line: the view's info on the left, then a message, or else the hints of the active commands. */
+export function statusLine(info: string, message: string, hints: readonly Command[], width: number): Line {
+  const left = truncate(sanitizeText(info), Math.max(0, Math.floor(width * 0.6)));
+  const sep = left ? ' │ ' : '';
+  const room = Math.max(0, width - lineWidth([seg(left)]) - sep.length);
+  if (message) return [seg(left, 'bold'), seg(sep, 'dim'), seg(truncate(sanitizeText(message), room), 'key')];
+  return [seg(left, 'bold'), seg(sep, 'dim'), seg(formatHints(hints, room), 'dim')];
+}
+
+export function Bar({ line, width }: { line: Line; width: number }) {
+  return (
+    <Box width={width} height={1} overflow="hidden">
+      <LineRow line={line} width={width} />
+    </Box>
+  );
+}
+
+/** The help overlay: the commands that were active when it opened, by scope, innermost first. */
+export function HelpOverlay({
+  commands,
+  scopes,
+  width,
+  height,
+  onClose,
+}: {
+  commands: Command[];
+  scopes: string[];
+  width: number;
+  height: number;
+  onClose: () => void;
+}) {
+  const lines: Line[] = [];
+  lines.push(...wrapText('The keys that work where you are, then the ones that work everywhere. Esc, q or ? closes this.', width, 'dim'));
+  const keyWidth = Math.min(22, Math.max(12, Math.floor(width / 4)));
+  for (const section of helpSections(commands, scopes)) {
+    lines.push([], [seg(section.title, 'heading')]);
+    for (const c of section.commands) {
+      const keys = formatKeys(c.keys);
+      const wrapped = wrapText(c.description, Math.max(10, width - keyWidth - 2));
+      wrapped.forEach((l, i) => lines.push([seg(i === 0 ? `  ${truncate(keys, keyWidth - 1).padEnd(keyWidth)}` : ' '.repeat(keyWidth + 2), 'key'), ...l]));
+    }
+  }
+  if (scopes.includes('list')) lines.push([], ...wrapText(ROW_LEGEND, width, 'dim'));
+  lines.push([], ...wrapText('Dates are in your time zone (--tz changes it). Text from the archive is shown with control characters made visible.', width, 'dim'));
+  useCommands('help', [{ id: 'help.close', keys: ['?', 'f1'], description: 'close the help', scope: 'help', run: onClose }], { active: true });
+  return <DocPane scope="help" title="Help" detail="keys" lines={lines} width={width} height={height} active onBack={onClose} backLabel="close the help" />;
+}
+
+/** Keeps a view's crash inside the view: the message is shown, the rest of the app keeps working. */
+export class ViewErrorBoundary extends Component<{ name: string; width: number; children: ReactNode }, { error: Error | null }> {
+  override state: { error: Error | null } = { error: null };
+
+  static getDerivedStateFromError(error: Error) {
+    return { error };
+  }
+
+  override render() {
+    if (this.state.error) {
+      return (
+        <Box flexDirection="column" width={this.props.width}>
+          <Text bold>{`The ${this.props.name} view stopped with an error:`}</Text>
+          <Text wrap="wrap">{sanitizeText(this.state.error.message)}</Text>
+          <Text dimColor>Other views still work (1-4, Tab); q quits. Set MASTOTUI_DEBUG=1 for details.</Text>
+        </Box>
+      );
+    }
+    return this.props.children;
+  }
+}

@@ -1,0 +1,47 @@
+/** The one-line search input under the list: Enter searches, Esc leaves it. */
+import { Box, Text } from 'ink';
+import TextInput from 'ink-text-input';
+import { useState } from 'react';
+import { sanitizeText } from '../../content/index.js';
+import { useCommands, useTextInputFocus } from '../commands.js';
+
+/**
+ * The input's new value with erase characters applied: several Backspaces that reach ink-text-input in one chunk
+ * (key repeat, a busy terminal) arrive as text, not as keys.
+ */
+export function applyErases(value: string): string {
+  const out: string[] = [];
+  for (const ch of value) {
+    if (ch === '\u007f' || ch === '\b') out.pop();
+    else out.push(ch);
+  }
+  return out.join('');
+}
+
+export function SearchBar({
+  initial,
+  width,
+  active,
+  onSubmit,
+  onCancel,
+}: {
+  initial: string;
+  width: number;
+  active: boolean;
+  onSubmit: (term: string) => void;
+  onCancel: () => void;
+}) {
+  const [value, setValue] = useState(initial);
+  useTextInputFocus(active);
+  useCommands(
+    'search',
+    [{ id: 'search.cancel', keys: ['escape'], description: 'leave the search input', scope: 'search', hint: true, inInput: true, run: onCancel }],
+    { active },
+  );
+  return (
+    <Box width={width} height={1} overflow="hidden">
+      <Text bold>/ </Text>
+      <TextInput value={value} onChange={(v) => setValue(sanitizeText(applyErases(v)))} onSubmit={(v) => onSubmit(v)} focus={active} placeholder="words, #hashtag, alt text… (Enter searches)" />
+    </Box>
+  );
+}

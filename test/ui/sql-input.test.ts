@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { cleanInput, inputRows, isInsertion, replayEdit } from '../../src/ui/sql/QueryInput.js';
+
+describe('query input helpers', () => {
+  it('replays an edit made on an older value at the end of the current one', () => {
+    expect(replayEdit('', 'x', 'select 1')).toBe('select 1x');
+    expect(replayEdit('abc', 'abcd', 'select 1')).toBe('select 1d');
+    expect(replayEdit('abc', 'ab', 'select 1')).toBe('select ');
+    expect(replayEdit('abc', 'abXYc', 'q')).toBe('qXY');
+    expect(replayEdit('', 'pasted text', '')).toBe('pasted text');
+  });
+
+  it('recognises a key typed into the input', () => {
+    expect(isInsertion('select', 'selectr', 'r')).toBe(true);
+    expect(isInsertion('select', 'serlect', 'r')).toBe(true);
+    expect(isInsertion('select', 'select\n', '\n')).toBe(true);
+    expect(isInsertion('select', 'selects', 'r')).toBe(false);
+    expect(isInsertion('select', 'select', 'r')).toBe(false);
+    expect(isInsertion('select', 'sealect')).toBe(true);
+    expect(isInsertion('select', 'selectab')).toBe(false);
+  });
+
+  it('keeps line breaks and drops terminal controls from pasted text', () => {
+    expect(cleanInput('a\r\nb\rc\td\u001b[31me\u0007')).toBe('a\nb\nc  d[31me');
+    expect(cleanInput('x\u202Ey')).toBe('xy');
+  });
+
+  it('counts the rows a value takes', () => {
+    expect(inputRows('', 10)).toBe(1);
+    expect(inputRows('123456789', 10)).toBe(1);
+    expect(inputRows('1234567890', 10)).toBe(2);
+    expect(inputRows('a\nb\nc', 10)).toBe(3);
+  });
+});
