@@ -100,6 +100,15 @@ describe('the app', () => {
     await app.waitFor((f) => !f.includes('ramen from scratch'), 'the CW collapsed again');
   });
 
+  it('searches when Enter arrives in the same chunk as the text (fast typing, paste, slow links)', async () => {
+    const app = await start();
+    await app.press('/');
+    await app.waitFor((f) => f.includes('/ '), 'the search input');
+    await app.press('clicky\r');
+    await app.waitFor((f) => /\/clicky 1\/1/.test(listed(f)), 'the match');
+    expect(app.frame()).not.toContain('␍');
+  });
+
   it('searches text, CW, alt text and hashtags, and jumps between matches with n/N', async () => {
     const app = await start();
     await app.press('/');

@@ -33,6 +33,13 @@ export function SearchBar({
 }) {
   const [value, setValue] = useState(initial);
   useTextInputFocus(active);
+  // Enter that arrives in one chunk with the text before it (fast typing, a paste, a slow SSH link) reaches
+  // ink-text-input as a character, not as the Return key: it still submits.
+  const change = (next: string) => {
+    const line = /[\r\n]/.exec(next);
+    if (line) onSubmit(sanitizeText(applyErases(next.slice(0, line.index))));
+    else setValue(sanitizeText(applyErases(next)));
+  };
   useCommands(
     'search',
     [{ id: 'search.cancel', keys: ['escape'], description: 'leave the search input', scope: 'search', hint: true, inInput: true, run: onCancel }],
@@ -41,7 +48,7 @@ export function SearchBar({
   return (
     <Box width={width} height={1} overflow="hidden">
       <Text bold>/ </Text>
-      <TextInput value={value} onChange={(v) => setValue(sanitizeText(applyErases(v)))} onSubmit={(v) => onSubmit(v)} focus={active} placeholder="words, #hashtag, alt text… (Enter searches)" />
+      <TextInput value={value} onChange={change} onSubmit={(v) => onSubmit(v)} focus={active} placeholder="words, #hashtag, alt text… (Enter searches)" />
     </Box>
   );
 }
