@@ -4,6 +4,7 @@
  */
 import meow from 'meow';
 import type { OpenedArchive } from './db/cache.js';
+import { sanitizeText } from './content/sanitize.js';
 import { UserError } from './errors.js';
 import { PERIOD_SYNTAX, parsePeriod } from './stats/period.js';
 
@@ -110,7 +111,7 @@ async function main(): Promise<number> {
       rebuild: flags.rebuild,
       dbOut: flags.db,
       onProgress: progress ? (p) => progress.update(p) : undefined,
-      onNotice: (message) => process.stderr.write(`mastotui: ${message}\n`),
+      onNotice: (message) => process.stderr.write(`mastotui: ${sanitizeText(message)}\n`),
     });
   } finally {
     progress?.done();
@@ -119,6 +120,9 @@ async function main(): Promise<number> {
     const { conn } = opened.db;
     await lockDown(conn, timeZone);
     if (flags.sql !== undefined) {
+      const { refusedFunction } = await import('./db/sql/shell.js');
+      const refused = refusedFunction(flags.sql);
+      if (refused !== undefined) throw new UserError(`SQL: ${refused}`);
       const result = await runQuery(conn, flags.sql, { maxRows: Number.MAX_SAFE_INTEGER });
       process.stdout.write(formatResult(result, flags.format as OutputFormat, timeZone));
       return 0;
@@ -143,25 +147,41 @@ async function main(): Promise<number> {
     }
     process.stdout.write(formatSummary(await archiveSummary(conn), archivePath, timeZone));
     return 0;
+  } catch (error) {
+    // A cache file damaged after it was written passes the open-time check; the first query that reads the
+    // damaged block fails. Remove it, so the next run loads the archive again.
+    if (opened.fromCache && /corrupt|checksum/i.test(error instanceof Error ? error.message : String(error))) {
+      await opened.close();
+      const { rm } = await import('node:fs/promises');
+      await rm(opened.dbPath, { force: true });
+      throw new UserError(`${opened.dbPath}: the cached database is damaged and was removed; run mastotui again to reload the archive`);
+    }
+    throw error;
   } finally {
     await opened.close();
   }
 }
 
-main().then(
-  (code) => {
+function report(error: unknown): number {
+  if (error instanceof UserError) {
+    // Messages can quote archive text (file names, SQL errors citing a value): never raw control characters.
+    process.stderr.write(`mastotui: ${sanitizeText(error.message)}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`mastotui: unexpected error: ${sanitizeText(message)}\n`);
+  if (process.env.MASTOTUI_DEBUG && error instanceof Error) process.stderr.write(`${sanitizeText(error.stack ?? '', { keepNewlines: true })}\n`);
+  else process.stderr.write('mastotui: set MASTOTUI_DEBUG=1 for details, and please report it\n');
+  return 1;
+}
+
+main()
+  .then(
+    (code) => code,
+    (error: unknown) => report(error),
+  )
+  .then((code) => {
     process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof UserError) {
-      process.stderr.write(`mastotui: ${error.message}\n`);
-      process.exitCode = error.exitCode;
-    } else {
-      const message = error instanceof Error ? error.message : String(error);
-      process.stderr.write(`mastotui: unexpected error: ${message}\n`);
-      if (process.env.MASTOTUI_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-      else process.stderr.write('mastotui: set MASTOTUI_DEBUG=1 for details, and please report it\n');
-      process.exitCode = 1;
-    }
-  },
-);
+    // Everything is closed by now; should a native handle still keep the process alive, do not hang the shell.
+    setTimeout(() => process.exit(code), 2000).unref();
+  });

@@ -50,6 +50,7 @@ export async function openArchiveDatabase(path: string, options: OpenOptions = {
       await createSchema(db.conn);
       await loadArchive(db.conn, archive, { archiveId, csv, onProgress: options.onProgress });
     };
+    let closed = false;
     const opened = (db: Database, fromCache: boolean): OpenedArchive => ({
       db,
       archive,
@@ -57,6 +58,8 @@ export async function openArchiveDatabase(path: string, options: OpenOptions = {
       fromCache,
       dbPath: db.path,
       async close() {
+        if (closed) return;
+        closed = true;
         db.close();
         await archive.close();
       },
@@ -158,6 +161,7 @@ async function removeStaleTemporaries(dir: string) {
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     if (!name.includes('.tmp-')) continue;
     const info = await stat(join(dir, name)).catch(() => undefined);
-    if (info && info.mtimeMs < hourAgo) await rm(join(dir, name), { force: true });
+    // DuckDB may leave a spill folder next to a killed load's file: remove folders too, and never fail on it.
+    if (info && info.mtimeMs < hourAgo) await rm(join(dir, name), { force: true, recursive: true }).catch(() => undefined);
   }
 }

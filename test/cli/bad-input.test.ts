@@ -2,7 +2,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS, tempDir, zipFolder } from '../helpers/archives.js';
+import { CORPUS, REPO, tempDir, zipFolder } from '../helpers/archives.js';
 import { expectCleanError, runCli } from '../helpers/cli.js';
 
 let dir: string;
@@ -100,5 +100,22 @@ describe('damaged parts load around the damage', () => {
     const [row] = JSON.parse(run.stdout) as { ids: string; issues: string }[];
     expect(row!.ids).toBe('1,3');
     expect(row!.issues).toMatch(/^item 1: malformed JSON/);
+  });
+});
+
+describe('archive text in messages', () => {
+  it('an SQL error quoting a post with escape sequences prints no control characters', () => {
+    const run = runCli([join(REPO, 'fixtures', 'sample'), '--sql', "select cw::int from posts where cw like 'escape%'"], env());
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^mastotui: SQL: Conversion Error/);
+    expect(run.stderr).toContain('␛');
+    expect(run.stderr).not.toMatch(/[\u001b\u0080-\u009f\u202a-\u202e]/);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('refuses functions that would change DuckDB for the whole program', () => {
+    const run = runCli([join(REPO, 'fixtures', 'sample'), '--sql', "call enable_logging(storage = 'file')"], env());
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/enable_logging\(\) is refused/);
   });
 });

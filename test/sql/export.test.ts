@@ -148,4 +148,26 @@ describe('.export', () => {
       await opened.close();
     }
   });
+
+  it('never writes inside an extracted archive folder, also through a symbolic link', async () => {
+    const { cp, symlink } = await import('node:fs/promises');
+    const archive = join(folder.path, 'extracted');
+    await cp(SAMPLE, archive, { recursive: true });
+    const link = join(folder.path, 'link-to-extracted');
+    await symlink(archive, link);
+    const before = await readFile(join(archive, 'outbox.json'), 'utf8');
+    const opened = await openArchiveDatabase(archive, { cache: false });
+    try {
+      await lockDown(opened.db.conn, 'UTC');
+      const shell = new SqlShell(opened.db.conn, { timeZone: 'UTC', catalog: () => catalog });
+      await shell.execute('select 1 as one');
+      for (const target of [join(archive, 'outbox.json'), join(archive, 'new.csv'), join(link, 'actor.json')]) {
+        expect(await shell.execute(`.export ${target}`)).toMatchObject({ kind: 'error', message: expect.stringMatching(/is your archive/) });
+      }
+      expect(await readFile(join(archive, 'outbox.json'), 'utf8')).toBe(before);
+      expect(await shell.execute(`.export ${join(folder.path, 'beside.csv')}`)).toMatchObject({ kind: 'message' });
+    } finally {
+      await opened.close();
+    }
+  });
 });

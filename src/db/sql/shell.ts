@@ -3,6 +3,8 @@
  * refuses statements that would change the database, cancels a running query, exports, and finds the posts a result
  * points at. It runs on its own connection, so cancelling interrupts nothing else.
  */
+import { realpath } from 'node:fs/promises';
+import { basename, dirname, join, sep } from 'node:path';
 import { type DuckDBConnection, StatementType, listValue } from '@duckdb/node-api';
 import { UserError } from '../../errors.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../format.js';
@@ -260,16 +262,33 @@ export class SqlShell {
     return `wrote ${count.toLocaleString('en')} ${count === 1 ? 'row' : 'rows'} to ${path}${note ? ` · ${note}` : ''}`;
   }
 
-  /** The archive and the database file are never overwritten. */
+  /**
+   * The archive and the database file are never overwritten, nor anything inside an extracted archive folder.
+   * Paths are compared after resolving symbolic links (the file to write need not exist yet: its folder is resolved).
+   */
   private async refuseOwnFiles(path: string): Promise<void> {
+    const real = async (p: string) => {
+      try {
+        return await realpath(p);
+      } catch {
+        try {
+          return join(await realpath(dirname(p)), basename(p));
+        } catch {
+          return p;
+        }
+      }
+    };
+    const target = await real(path);
     const rows = (
       await this.conn.runAndReadAll(
-        `SELECT path FROM duckdb_databases() WHERE path IS NOT NULL UNION ALL SELECT path FROM archives WHERE path IS NOT NULL`,
+        `SELECT path, NULL FROM duckdb_databases() WHERE path IS NOT NULL
+         UNION ALL SELECT path, container FROM archives WHERE path IS NOT NULL`,
       )
     ).getRows();
-    for (const [own] of rows) {
-      const ownPath = resolveExportPath(String(own));
-      if (ownPath === path || `${ownPath}.wal` === path) {
+    for (const [own, container] of rows) {
+      const ownPath = await real(resolveExportPath(String(own)));
+      const inside = container === 'folder' && target.startsWith(ownPath + sep);
+      if (ownPath === target || `${ownPath}.wal` === target || inside) {
         throw new UserError(`.export: ${path} is your archive or its database; choose another name`);
       }
     }
