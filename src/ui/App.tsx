@@ -5,7 +5,7 @@
  * the terminal's size.
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { Box, Text, useApp, useInput, useStdin, useStdout } from 'ink';
+import { Box, type Key, Text, useApp, useInput, useStdin, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Archive } from '../archive/index.js';
 import { headerInfo, type HeaderInfo } from '../db/reader-queries.js';
@@ -161,7 +161,9 @@ function Shell(props: AppProps & { router: CommandRouter }) {
       emitter.off('input', onInput);
     };
   }, [emitter]);
-  useInput((input, key) => {
+  // Ink re-subscribes its input listener whenever the handler changes, and a key read in between is lost: the
+  // handler passed to useInput is stable and calls the latest one.
+  const onKey = (input: string, key: Key) => {
     const name = keyName(input, key, raw.current);
     // Several keys in one chunk are run one by one, unless a text input has the focus (then it is a paste).
     const names = name !== '' ? [name] : router.inputFocused || key.meta || key.ctrl ? [] : splitKeys(input);
@@ -177,7 +179,11 @@ function Shell(props: AppProps & { router: CommandRouter }) {
       setTimeout(next, 0);
     };
     if (rest.length > 0) setTimeout(next, 0);
-  });
+  };
+  const latestOnKey = useRef(onKey);
+  latestOnKey.current = onKey;
+  const stableOnKey = useCallback((input: string, key: Key) => latestOnKey.current(input, key), []);
+  useInput(stableOnKey);
 
   const width = columns;
   const frame = Math.max(1, rows - 1);
