@@ -2,32 +2,11 @@
 import { formatLocalTime } from '../db/format.js';
 import type { Style } from './text.js';
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** '2024-07-23 20:39' in the zone (16 columns); the input is an ISO instant. */
 export function shortDate(iso: string | null | undefined, timeZone: string): string {
   if (!iso) return '????-??-?? ??:??';
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso.slice(0, 16);
-  const p = Object.fromEntries(formatter(timeZone).formatToParts(date).map((x) => [x.type, x.value]));
-  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
+  if (Number.isNaN(new Date(iso).getTime())) return iso.slice(0, 16);
+  return formatLocalTime(iso, timeZone).slice(0, 16);
 }
 
 /** '2024-07-23 20:39:06 +02:00' */
