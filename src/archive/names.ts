@@ -15,10 +15,13 @@ export function normalizeName(raw: string): string {
     .join('/');
 }
 
-/** A name made safe to print inside a one-line message (control characters become '?'). */
+/**
+ * A name made safe to print inside a one-line message: control characters, line separators, the bidi controls
+ * that reorder what the terminal shows (a name can pose as 'gnp.exe' for 'exe.png') and lone surrogates become '?'.
+ */
 export function shownName(name: string): string {
   // eslint-disable-next-line no-control-regex
-  return name.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '?');
+  return name.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]/gu, '?');
 }
 
 /** Junk that macOS adds when it zips a folder: resource forks under `__MACOSX/`. */

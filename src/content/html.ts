@@ -5,9 +5,11 @@
  * ellipsis spans, quote-inline paragraphs) and what other servers and Markdown-enabled forks send (pre/code,
  * blockquote, lists, strong/em/del, headings). Entities are decoded by the parser. Never throws.
  */
-import { buildBlocks, type BuildResult } from './html-builder.js';
+import { MAX_HTML_CHARS, buildBlocks, type BuildResult } from './html-builder.js';
+import { analysePlain } from './html-plain.js';
 import type { Block, RenderedPost, Span } from './types.js';
 
+export { MAX_HTML_CHARS } from './html-builder.js';
 export type { Block, PostLink, RenderedPost, Span, SpanStyle } from './types.js';
 
 interface Analysis {
@@ -19,11 +21,28 @@ interface Analysis {
 /** The last HTML analysed, so that the loader's htmlToPlainText + extractExternalLinks parse a post once. */
 let last: Analysis | undefined;
 
+/**
+ * Plain text and external links of a post: from the lean scanner (html-plain.ts) when the HTML is in the subset
+ * Mastodon writes, which gives the same result as the block builder in a third to a quarter of the time, else from
+ * the builder.
+ */
 function analyse(html: string): Analysis {
   if (last !== undefined && last.html === html) return last;
+  // Past MAX_HTML_CHARS the builder cuts the post (and says so); the scanner would read all of it.
+  const lean = html.length <= MAX_HTML_CHARS ? analysePlain(html) : undefined;
+  if (lean !== undefined) {
+    last = { html, plainText: lean.plainText, external: lean.external };
+    return last;
+  }
   const built = buildBlocks(html, undefined);
   last = { html, plainText: plainTextOf(built), external: built.external };
   return last;
+}
+
+/** The builder's plain text and external links, never the lean scanner's (for tests that compare the two). */
+export function analyseWithBuilder(html: string): { plainText: string; external: string[] } {
+  const built = buildBlocks(html, undefined);
+  return { plainText: plainTextOf(built), external: built.external };
 }
 
 /**

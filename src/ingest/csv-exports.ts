@@ -49,24 +49,54 @@ function boolCell(value: string | undefined): boolean | null {
   return null;
 }
 
+/** Columns of each export (Mastodon 4.0+); a row with more has columns this version does not know. */
+const MAX_COLUMNS: Partial<Record<CsvTable, number>> = { following: 4, mutes: 2, lists: 2 };
+
+/** What no account address, domain or list title holds: C0 controls other than tab, DEL, U+FFFD (bytes that were not UTF-8). */
+// eslint-disable-next-line no-control-regex
+const BINARY = /[\u0000-\u0008\u000b-\u001f\u007f\ufffd]/;
+
+/** Tables whose first column is an account address ('@' alone is then empty too). */
+const ACCOUNT_TABLES = new Set<CsvTable>(['following', 'followers', 'blocks', 'mutes']);
+
+interface CsvRecord {
+  record: string[];
+  info: { lines: number };
+}
+
 export function parseCsvExport(fileName: string, text: string, table: CsvTable): CsvRows {
   const issues: LoadIssue[] = [];
-  let records: string[][];
+  let records: CsvRecord[];
   try {
-    records = parse(text.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, trim: false }) as string[][];
+    // A record the parser cannot read (a stray quote) is reported and skipped; the records around it are kept.
+    records = parse(text.replace(/^\uFEFF/, ''), {
+      relax_column_count: true,
+      skip_empty_lines: true,
+      trim: false,
+      info: true,
+      skip_records_with_error: true,
+      on_skip: (error: { message?: string; lines?: number } | undefined) => {
+        const message = (error?.message ?? 'unreadable record').replace(/\s+/g, ' ');
+        issues.push({ source: fileName, position: `line ${error?.lines ?? '?'}`, problem: `not readable as CSV: ${message}; skipped` });
+      },
+    }) as unknown as CsvRecord[];
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return { table, rows: [], issues: [{ source: fileName, position: 'file', problem: `not readable as CSV: ${message}` }] };
   }
   let start = 0;
-  if (records[0] && HEADER_FIRST_CELLS.has((records[0][0] ?? '').trim().toLowerCase())) start = 1;
+  if (records[0] && HEADER_FIRST_CELLS.has((records[0].record[0] ?? '').trim().toLowerCase())) start = 1;
   const rows: Record<string, unknown>[] = [];
   for (let i = start; i < records.length; i++) {
-    const r = records[i]!;
-    const line = `line ${i + 1}`;
+    const r = records[i]!.record;
+    const line = `line ${records[i]!.info.lines}`;
     const first = (r[0] ?? '').trim();
-    if (first === '') {
+    if (first === '' || (ACCOUNT_TABLES.has(table) && acct(first) === '')) {
       issues.push({ source: fileName, position: line, problem: 'empty first column; skipped' });
+      continue;
+    }
+    if (BINARY.test(first)) {
+      issues.push({ source: fileName, position: line, problem: 'holds control characters or bytes that are not UTF-8 text; skipped' });
       continue;
     }
     switch (table) {
@@ -82,7 +112,7 @@ export function parseCsvExport(fileName: string, text: string, table: CsvTable):
         rows.push({ acct: acct(first), hide_notifications: boolCell(r[1]) });
         break;
       case 'lists':
-        if (r.length < 2 || (r[1] ?? '').trim() === '') {
+        if (r.length < 2 || acct(r[1] ?? '') === '') {
           issues.push({ source: fileName, position: line, problem: 'expected "list title,account"; skipped' });
           continue;
         }
@@ -97,8 +127,10 @@ export function parseCsvExport(fileName: string, text: string, table: CsvTable):
       default:
         rows.push({ acct: acct(first) });
     }
-    if (table !== 'lists' && table !== 'following' && table !== 'mutes' && r.length > 1) {
-      issues.push({ source: fileName, position: line, problem: `expected one column, found ${r.length}; extra columns ignored` });
+    const max = MAX_COLUMNS[table] ?? 1;
+    if (r.length > max) {
+      const expected = max === 1 ? 'one column' : `at most ${max} columns`;
+      issues.push({ source: fileName, position: line, problem: `expected ${expected}, found ${r.length}; extra columns ignored` });
     }
   }
   return { table, rows, issues };

@@ -15,9 +15,18 @@ export function str(value: unknown): string | null {
   return null;
 }
 
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * A whole number that fits the database's INTEGER columns (32-bit), or null: counts, sizes and votes from another
+ * server (or a damaged file) can be any JSON number, and one out of range must not stop the load.
+ */
 export function int(value: unknown): number | null {
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof n === 'number' && Number.isFinite(n) ? Math.trunc(n) : null;
+  if (typeof n !== 'number' || !Number.isFinite(n)) return null;
+  const whole = Math.trunc(n);
+  return whole >= INT32_MIN && whole <= INT32_MAX ? whole : null;
 }
 
 export function num(value: unknown): number | null {
@@ -50,10 +59,20 @@ export function linkId(value: unknown): string | null {
   return null;
 }
 
-/** A timestamp as an ISO string when it parses, else null. */
+/** An ISO 8601 date, optionally with a time and an offset: what ActivityPub servers write. */
+const ISO_TIME = /^[+-]?\d{4,6}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?:Z|[+-]\d\d(?::?\d\d)?)?)?$/i;
+const HAS_OFFSET = /(?:Z|[+-]\d\d(?::?\d\d)?)$/i;
+
+/**
+ * A timestamp as an ISO string when it is an ISO 8601 date or date-time that parses, else null. Date.parse alone
+ * is far too lenient ("1" is the year 2001, "12345" the year 12345, "May 5" a date in 2001), so the shape is
+ * checked first. A date-time without an offset is taken as UTC ('Z' is added), as archive times are UTC, rather
+ * than as the local time of whoever loads the archive.
+ */
 export function isoTime(value: unknown): string | null {
-  if (typeof value !== 'string') return null;
-  return Number.isNaN(Date.parse(value)) ? null : value;
+  if (typeof value !== 'string' || !ISO_TIME.test(value)) return null;
+  const text = value.includes(':') && !HAS_OFFSET.test(value) ? `${value}Z` : value;
+  return Number.isNaN(Date.parse(text)) ? null : text;
 }
 
 /** Host of a URL in lower case, without a leading "www."; null for anything that is not a URL with a host. */

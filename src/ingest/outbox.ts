@@ -3,7 +3,7 @@
  * The rules come from archive-format.md §4: Create of Note/Question is a post, Announce is a boost, anything else
  * is recorded as an issue and skipped.
  */
-import { extractExternalLinks, htmlToPlainText, linkHost } from '../content/html.js';
+import { MAX_HTML_CHARS, extractExternalLinks, htmlToPlainText, linkHost } from '../content/html.js';
 import {
   type JsonObject,
   bool,
@@ -61,7 +61,8 @@ export function normaliseItem(item: unknown, position: number, ctx: OutboxContex
 
 function normalisePost(activity: JsonObject, note: JsonObject, position: number, ctx: OutboxContext, rows: ItemRows) {
   const where = `item ${position}`;
-  const uri = str(note.id) ?? str(activity.id)?.replace(/\/activity$/, '') ?? `item-${position}`;
+  // An empty id counts as missing: every post needs an id of its own.
+  const uri = str(note.id) || str(activity.id)?.replace(/\/activity$/, '') || `item-${position}`;
   const url = str(note.url) ?? (isObject(note.url) ? str(note.url.href) : null);
   const id = statusIdOf(uri, url);
   const html = str(note.content) ?? '';
@@ -99,6 +100,13 @@ function normalisePost(activity: JsonObject, note: JsonObject, position: number,
     boosts_count: isObject(note.shares) ? int(note.shares.totalItems) : null,
   };
   rows.post = post;
+  if (html.length > MAX_HTML_CHARS) {
+    rows.issues.push({
+      source: SOURCE,
+      position: where,
+      problem: `the post's HTML is ${html.length} characters long; only the first ${MAX_HTML_CHARS} are in its text and shown`,
+    });
+  }
 
   for (const attachment of objects(note.attachment)) {
     if (str(attachment.type) === 'Link') continue; // 4.7+ link previews are not media
@@ -200,8 +208,7 @@ export function mentionAcct(name: string, href: string | null, localDomain: stri
 }
 
 function normaliseBoost(activity: JsonObject, position: number, ctx: OutboxContext, rows: ItemRows) {
-  const activityId = str(activity.id) ?? `item-${position}`;
-  const uri = activityId.replace(/\/activity$/, '');
+  const uri = str(activity.id)?.replace(/\/activity$/, '') || `item-${position}`;
   const postUri = linkId(activity.object);
   const published = str(activity.published);
   const createdAt = isoTime(published);

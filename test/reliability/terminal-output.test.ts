@@ -1,0 +1,98 @@
+/**
+ * Terminal safety of what the CLI prints (run `npm run build` first): archive strings holding ESC sequences (OSC 52
+ * clipboard writes, OSC 0 title changes, OSC 8 links, cursor moves, clear screen, SGR), C1 controls and bidi overrides
+ * come out of `--sql` table and markdown output and of the summary as harmless visible characters. Fixtures: item 25
+ * of fixtures/sample and fixtures/hostile/escape-actor. (csv and json output keep the data exactly, for pipes.)
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HOSTILE, SAMPLE, UNSAFE_FOR_TERMINAL, outboxText, post, runCli, sandbox, tempDir, removeTempDirs, type Run, type Sandbox } from './helpers.js';
+
+let box: Sandbox;
+
+beforeAll(async () => {
+  box = await sandbox();
+});
+afterAll(removeTempDirs);
+
+function run(args: string[]): Promise<Run> {
+  return runCli([...args, '--tz', 'UTC'], { env: box.env, timeoutMs: 20_000 });
+}
+
+/** Every line of the output is free of controls (other than the newlines between lines). */
+function expectHarmless(output: string): void {
+  const bad = [...output].filter((ch) => UNSAFE_FOR_TERMINAL.test(ch)).map((ch) => `U+${ch.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+  expect(bad, output).toEqual([]);
+  // Raw UTF-8 of C1 controls would be 0xC2 0x80-0x9F.
+  expect(Buffer.from(output).includes(Buffer.from([0xc2, 0x9b]))).toBe(false);
+}
+
+const ITEM_25 = `select p.cw, p.text, p.html, m.alt_text from posts p join media m on m.post_id = p.id where p.position = 24`;
+
+describe.concurrent('--sql table and markdown output', () => {
+  for (const format of ['table', 'markdown']) {
+    it(`${format}: item 25 of the sample (content, CW, alt text) shows ESC as ␛ and C1/bidi controls as �`, async () => {
+      const r = await run([SAMPLE, '--sql', ITEM_25, '-f', format]);
+      expect(r.code, r.stderr).toBe(0);
+      expectHarmless(r.stdout);
+      expect(r.stdout).toContain('␛]52;c;cHduZWQ=␇');
+      expect(r.stdout).toContain('␛[2J');
+      expect(r.stdout).toContain('\ufffd');
+    });
+
+    it(`${format}: the hostile actor's name, bio and fields, and column names made from archive data`, async () => {
+      const r = await run([join(HOSTILE, 'escape-actor'), '--sql', 'select display_name, bio, bio_html, fields from account', '-f', format]);
+      expect(r.code, r.stderr).toBe(0);
+      expectHarmless(r.stdout);
+      expect(r.stdout).toContain('␛]0;');
+      const pivot = await run([SAMPLE, '--sql', `pivot (select cw from posts where cw like 'escape%') on cw using count(*)`, '-f', format]);
+      expect(pivot.code, pivot.stderr).toBe(0);
+      expectHarmless(pivot.stdout);
+      expect(pivot.stdout).toContain('escape test ␛[2J');
+    });
+  }
+
+  it('csv and json keep the data exactly (they are for pipes and files); JSON escapes ESC itself', async () => {
+    const json = await run([SAMPLE, '--sql', `select cw from posts where position = 24`, '-f', 'json']);
+    expect(json.code).toBe(0);
+    expect(json.stdout).not.toContain('\u001b');
+    expect((JSON.parse(json.stdout) as { cw: string }[])[0]!.cw).toContain('\u001b[2J');
+  });
+});
+
+describe.concurrent('the summary', () => {
+  it('of the escape actor: display name sanitised, nothing raw', async () => {
+    const r = await run([join(HOSTILE, 'escape-actor')]);
+    expect(r.code, r.stderr).toBe(0);
+    expectHarmless(r.stdout);
+    expect(r.stdout).toMatch(/^.*escape-actor: @mallory@hostile\.example \(Mallory.*␛\]52;c;cHduZWQ=␇/);
+  });
+
+  it('of the sample (item 25 included)', async () => {
+    const r = await run([SAMPLE]);
+    expect(r.code, r.stderr).toBe(0);
+    expectHarmless(r.stdout);
+  });
+
+  it('with load issues that quote hostile archive text (a media URL, a time, an item type)', async () => {
+    const dir = join(await tempDir(), 'hostile-issues');
+    await mkdir(dir);
+    const evil = '\u001b]52;c;cHduZWQ=\u0007\u001b[2J\u009b31m\u202e';
+    await writeFile(
+      join(dir, 'outbox.json'),
+      outboxText([
+        post(1, { attachment: [{ type: 'Document', mediaType: 'image/png', url: `/media_attachments/files/${evil}.png` }] }),
+        post(2, { published: `2024${evil}` }),
+        { type: `Like${evil}` },
+      ]),
+    );
+    const r = await run([dir]);
+    expect(r.code, r.stderr).toBe(0);
+    expectHarmless(r.stdout);
+    expect(r.stdout).toMatch(/media files are referenced by posts but not in the archive/);
+    // The issue text quotes the value as JSON (ESC as \u001b); the C1 control and the bidi override become U+FFFD.
+    expect(r.stdout).toMatch(/unknown item type "Like\\u001b\]52;c;cHduZWQ=\\u0007\\u001b\[2J\ufffd31m\ufffd"/);
+    expect(r.stderr).toBe('');
+  });
+});
