@@ -102,6 +102,10 @@ async function main(): Promise<number> {
       import('./progress.js'),
       import('./summary.js'),
     ]);
+  // The app's modules take a few hundred milliseconds to load: start that while the archive opens.
+  const interactive = flags.sql === undefined && !flags.stats && !flags.db && process.stdout.isTTY && process.stdin.isTTY;
+  const appModule = interactive ? import('./ui/run.js') : undefined;
+  appModule?.catch(() => undefined);
   const progress = process.stderr.isTTY ? new ProgressBar(process.stderr) : undefined;
   let opened: OpenedArchive;
   try {
@@ -141,8 +145,8 @@ async function main(): Promise<number> {
       return 0;
     }
     if (flags.db) process.stderr.write(`mastotui: wrote ${flags.db}\n`);
-    if (!flags.db && process.stdout.isTTY && process.stdin.isTTY) {
-      const { runApp } = await import('./ui/run.js');
+    if (appModule) {
+      const { runApp } = await appModule;
       return await runApp(opened, { timeZone });
     }
     process.stdout.write(formatSummary(await archiveSummary(conn), archivePath, timeZone));

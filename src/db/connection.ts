@@ -58,6 +58,7 @@ export function schemaText(): string {
   return schemaSql;
 }
 
+/** One transaction: committing each CREATE on its own cost 50–170 ms (docs/PERFORMANCE.md). */
 export async function createSchema(conn: DuckDBConnection): Promise<void> {
-  await conn.run(schemaText());
+  await conn.run(`BEGIN TRANSACTION; ${schemaText()}; COMMIT;`);
 }

@@ -172,8 +172,9 @@ async function loadActor(conn: DuckDBConnection, archive: Archive, archiveId: st
     try {
       actor = JSON.parse(await archive.readText(entry, ACTOR_MAX_BYTES));
     } catch (error) {
-      if (error instanceof UserError) throw error;
-      issue({ source: 'actor.json', position: 'file', problem: `not valid JSON (${(error as Error).message}); the account is unknown` });
+      // A damaged or oversized actor.json costs the account row, never the posts.
+      const why = error instanceof UserError ? error.message.replace(`${archive.path}: `, '') : `not valid JSON (${(error as Error).message})`;
+      issue({ source: 'actor.json', position: 'file', problem: `${why}; the account is unknown` });
     }
   }
   const names = new Set(archive.entries.map((e) => e.name));
@@ -236,6 +237,9 @@ async function loadOutbox(
   trace('appenders closed');
   options.onProgress?.({ file: entry.name, bytes: result.bytes, totalBytes: entry.bytes, items });
 
+  if (result.occurrences === 0) {
+    throw new UserError(`${archivePath}: ${entry.rawName}: has no orderedItems list; this is not a Mastodon outbox`);
+  }
   const { lastOccurrenceStart } = result;
   if (result.occurrences > 1) {
     // JSON's last-wins rule: only the last orderedItems array counts (Mastodon 4.2.10 writes an empty one first).
@@ -284,8 +288,8 @@ async function loadUriCollection(
 ) {
   const writer = await TableWriter.open(conn, table, options.archiveId);
   let position = 0;
-  const stream = await archive.openStream(entry);
   try {
+    const stream = await archive.openStream(entry);
     await runSplit(entry, stream, options, {
       onItem(json) {
         const here = position++;
@@ -303,9 +307,14 @@ async function loadUriCollection(
       },
     });
   } catch (error) {
-    // A damaged likes/bookmarks file costs only that list, never the whole load.
-    if (!(error instanceof SplitError)) throw error;
-    issue({ source: entry.name, position: `byte ${error.byteOffset}`, problem: `${error.message}; the ${position} items before it were kept` });
+    // A damaged likes/bookmarks file (bad JSON, a damaged ZIP entry) costs only that list, never the whole load.
+    if (error instanceof SplitError) {
+      issue({ source: entry.name, position: `byte ${error.byteOffset}`, problem: `${error.message}; the ${position} items before it were kept` });
+    } else if (error instanceof UserError) {
+      issue({ source: entry.name, position: 'file', problem: `${error.message.replace(`${archive.path}: `, '')}; the ${position} items before it were kept` });
+    } else {
+      throw error;
+    }
   } finally {
     writer.close();
   }

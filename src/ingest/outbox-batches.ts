@@ -9,7 +9,7 @@
  * until it has room again. So at most `maxInFlight` batches wait, each of `batchItems` items, plus the items of the
  * input chunk being split (a chunk is split completely before the producer can wait; test/ingest/outbox-batches.test.ts).
  */
-import { isObject, str } from './json-fields.js';
+import { isObject, isoTime, str } from './json-fields.js';
 import { type OutboxContext, normaliseItem } from './outbox.js';
 import type { LoadIssue } from './rows.js';
 import { splitStream } from './split-stream.js';
@@ -288,7 +288,7 @@ export async function produceOutbox(
         byte_offset: byteOffset,
         bytes: Buffer.byteLength(json),
       });
-      if (exportedAt === null && obj && isObject(obj.signature)) exportedAt = str(obj.signature.created);
+      if (exportedAt === null && obj && isObject(obj.signature)) exportedAt = isoTime(obj.signature.created);
       if (inBatch >= batchItems) handOver();
     },
   });
@@ -298,7 +298,8 @@ export async function produceOutbox(
     positions: position,
     lastOccurrenceStart,
     occurrences: result.occurrences,
-    declaredTotal: typeof declared === 'number' ? declared : null,
+    // A declared count that is not a safe integer (1e300 in a damaged file) is no count at all.
+    declaredTotal: Number.isSafeInteger(declared) ? (declared as number) : null,
     exportedAt,
     bytes: result.bytes,
   };

@@ -384,7 +384,7 @@ describe.concurrent('damaged outbox content loads around the damage', () => {
     ]);
   });
 
-  it('an outbox that is not an OrderedCollection loads as an empty archive instead of failing', async () => {
+  it('a JSON object without an orderedItems list is refused as not an outbox', async () => {
     const { dir, box } = await caseDir();
     for (const [name, text] of [
       ['person.json', '{"type":"Person","id":"https://x.example/users/a"}'],
@@ -392,7 +392,7 @@ describe.concurrent('damaged outbox content loads around the damage', () => {
       ['null-items.json', '{"type":"OrderedCollection","orderedItems":null}'],
     ] as const) {
       const path = await put(dir, name, text);
-      expect((await loads(path, dir, box))[0]!.posts).toBe(0);
+      await refused(path, dir, box, /has no orderedItems list; this is not a Mastodon outbox/);
     }
   });
 

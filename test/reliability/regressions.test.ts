@@ -1,14 +1,6 @@
 /**
- * Failing tests for problems found in files this suite does not change (src/cli.ts, src/db/load.ts, src/db/cache.ts,
- * src/db/runner.ts, src/db/sql/shell.ts, src/ui/). They are NOT part of the suite: the file name does not end in
- * .test.ts, so vitest does not collect it. Each block names the fix it waits for; the fixes are described in
- * docs/RELIABILITY.md ("Open problems"). Once they are in, rename this file to pending-fixes.test.ts (or move the
- * blocks into the matching *.test.ts files). To run it before that, under a collected name:
- *
- *   cp test/reliability/pending-fixes.ts test/reliability/pending-fixes.test.ts
- *   npx vitest run test/reliability/pending-fixes.test.ts; rm test/reliability/pending-fixes.test.ts
- *
- * Needs `npm run build`.
+ * Regression tests for the problems the reliability suite found in the CLI, the loader, the cache, the SQL pane and
+ * the app (docs/RELIABILITY.md, "Problems this suite found"). Needs `npm run build`.
  */
 import { execFileSync } from 'node:child_process';
 import { cp, mkdir, open, readFile, readdir, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
