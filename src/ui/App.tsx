@@ -5,7 +5,7 @@
  * the terminal's size.
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { Box, type Key, Text, useApp, useInput, useStdin, useStdout } from 'ink';
+import { Box, Text, useApp, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Archive } from '../archive/index.js';
 import { headerInfo, type HeaderInfo } from '../db/reader-queries.js';
@@ -13,7 +13,8 @@ import { CommandRouter, CommandRouterProvider, useCommands, useRegistry, type Ru
 import { Bar, headerLine, HelpOverlay, statusLine, VIEWS, ViewErrorBoundary, type ViewName } from './components/chrome.js';
 import { ColorContext } from './components/Lines.js';
 import { UiContext, type UiServices } from './context.js';
-import { GLOBAL_SCOPE, keyName, splitKeys, visibleHints, type Command } from './keymap.js';
+import { useKeyPress } from './key-input.js';
+import { GLOBAL_SCOPE, splitKeys, visibleHints, type Command } from './keymap.js';
 import { ReaderView, type ReaderRequest } from './reader/ReaderView.js';
 import { canOpenLocally, openExternally, osc52 } from './terminal.js';
 import type { AppServices } from './types.js';
@@ -71,7 +72,6 @@ function Shell(props: AppProps & { router: CommandRouter }) {
   const { router } = props;
   const { exit } = useApp();
   const { stdout } = useStdout();
-  const { internal_eventEmitter: emitter } = useStdin();
   const { columns, rows } = useTerminalSize(props.size);
   const [view, setView] = useState<ViewName>('posts');
   const [visited, setVisited] = useState<ReadonlySet<ViewName>>(new Set(['posts']));
@@ -150,21 +150,7 @@ function Shell(props: AppProps & { router: CommandRouter }) {
   ];
   useCommands(GLOBAL_SCOPE, global, { active: true });
 
-  // The raw sequence of each key press, read before useInput's handler runs: Ink's Key has no function keys.
-  const raw = useRef('');
-  useEffect(() => {
-    const onInput = (data: string) => {
-      raw.current = data;
-    };
-    emitter.on('input', onInput);
-    return () => {
-      emitter.off('input', onInput);
-    };
-  }, [emitter]);
-  // Ink re-subscribes its input listener whenever the handler changes, and a key read in between is lost: the
-  // handler passed to useInput is stable and calls the latest one.
-  const onKey = (input: string, key: Key) => {
-    const name = keyName(input, key, raw.current);
+  useKeyPress((name, input, key) => {
     // Several keys in one chunk are run one by one, unless a text input has the focus (then it is a paste).
     const names = name !== '' ? [name] : router.inputFocused || key.meta || key.ctrl ? [] : splitKeys(input);
     if (names.length === 0) return;
@@ -179,11 +165,7 @@ function Shell(props: AppProps & { router: CommandRouter }) {
       setTimeout(next, 0);
     };
     if (rest.length > 0) setTimeout(next, 0);
-  };
-  const latestOnKey = useRef(onKey);
-  latestOnKey.current = onKey;
-  const stableOnKey = useCallback((input: string, key: Key) => latestOnKey.current(input, key), []);
-  useInput(stableOnKey);
+  });
 
   const width = columns;
   const frame = Math.max(1, rows - 1);

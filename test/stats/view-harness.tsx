@@ -1,15 +1,13 @@
 /**
- * The Stats view on its own, hosted as the App hosts it: the command router fed by one useInput, the status and
+ * The Stats view on its own, hosted as the App hosts it: the command router fed by useKeyPress, the status and
  * SQL requests recorded.
  */
-import { useInput, useStdin } from 'ink';
 import { render } from 'ink-testing-library';
-import { useEffect, useRef } from 'react';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { CommandRouter, CommandRouterProvider } from '../../src/ui/commands.js';
 import { ColorContext } from '../../src/ui/components/Lines.js';
 import { UiContext, type UiServices } from '../../src/ui/context.js';
-import { keyName } from '../../src/ui/keymap.js';
+import { useKeyPress } from '../../src/ui/key-input.js';
 import type { AppServices } from '../../src/ui/types.js';
 import { StatsView } from '../../src/ui/views/StatsView.js';
 
@@ -24,19 +22,7 @@ export const KEY = {
 };
 
 function Keys({ router }: { router: CommandRouter }) {
-  const { internal_eventEmitter: emitter } = useStdin();
-  const raw = useRef('');
-  useEffect(() => {
-    const onInput = (data: string) => {
-      raw.current = data;
-    };
-    emitter.on('input', onInput);
-    return () => {
-      emitter.off('input', onInput);
-    };
-  }, [emitter]);
-  useInput((input, key) => {
-    const name = keyName(input, key, raw.current);
+  useKeyPress((name) => {
     if (name) router.dispatch(name);
   });
   return null;

@@ -1,15 +1,13 @@
 /**
- * The SQL view on its own, as the App hosts it: the command router fed by one useInput (as the App's), a
+ * The SQL view on its own, as the App hosts it: the command router fed by useKeyPress (as the App's), a
  * clipboard and services that record what the view asked for, the sample archive loaded and locked down.
  */
-import { useInput, useStdin } from 'ink';
 import { render } from 'ink-testing-library';
-import { useEffect, useRef } from 'react';
 import { vi } from 'vitest';
 import { CommandRouter, CommandRouterProvider, useCommands } from '../../src/ui/commands.js';
 import { ColorContext } from '../../src/ui/components/Lines.js';
 import { UiContext, type UiServices } from '../../src/ui/context.js';
-import { keyName } from '../../src/ui/keymap.js';
+import { useKeyPress } from '../../src/ui/key-input.js';
 import type { AppServices } from '../../src/ui/types.js';
 import { SqlView } from '../../src/ui/views/SqlView.js';
 import type { Sample } from '../sql/helpers.js';
@@ -33,20 +31,8 @@ export const KEY = {
 };
 
 function Keys({ router, onQuit }: { router: CommandRouter; onQuit: () => void }) {
-  const { internal_eventEmitter: emitter } = useStdin();
-  const raw = useRef('');
-  useEffect(() => {
-    const onInput = (data: string) => {
-      raw.current = data;
-    };
-    emitter.on('input', onInput);
-    return () => {
-      emitter.off('input', onInput);
-    };
-  }, [emitter]);
   useCommands('global', [{ id: 'app.force-quit', keys: ['ctrl+c'], description: 'quit', scope: 'global', inInput: true, run: onQuit }], { active: true });
-  useInput((input, key) => {
-    const name = keyName(input, key, raw.current);
+  useKeyPress((name) => {
     if (name) router.dispatch(name);
   });
   return null;
