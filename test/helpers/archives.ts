@@ -1,6 +1,6 @@
 /** Builds archives of every form from a folder, at test time: .zip, .tar.gz (tar-era layout), nested-folder .zip. */
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -26,8 +26,17 @@ export async function listFiles(folder: string): Promise<string[]> {
   return out.sort();
 }
 
+const made: string[] = [];
+
+/** A new temporary folder; test/setup.ts removes every one after each test file. */
 export async function tempDir(prefix = 'mastotui-test-'): Promise<string> {
-  return mkdtemp(join(tmpdir(), prefix));
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+export async function removeTempDirs(): Promise<void> {
+  await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 }
 
 /** A ZIP of the folder's files; `prefix` puts everything inside one extra folder (as macOS re-zipping does). */
