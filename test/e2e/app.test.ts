@@ -46,8 +46,8 @@ describe('the built app in a terminal (tmux)', () => {
   let cache: string;
 
   beforeAll(async () => {
-    if (!existsSync(join(REPO, 'dist', 'cli.js'))) {
-      throw new Error('dist/cli.js is missing: run `npm run build` before the end-to-end tests');
+    if (!existsSync(join(REPO, 'dist', 'app', 'cli.js'))) {
+      throw new Error('dist/app/cli.js is missing: run `npm run build` before the end-to-end tests');
     }
     try {
       execFileSync('tmux', ['-V'], { stdio: 'ignore' });

@@ -11,7 +11,7 @@ export interface CliRun {
 }
 
 export function runCli(args: string[], env: Record<string, string> = {}): CliRun {
-  if (!existsSync(join(REPO, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first');
+  if (!existsSync(join(REPO, 'dist', 'app', 'cli.js'))) throw new Error('dist/app/cli.js is missing: run `npm run build` first');
   const result = spawnSync(process.execPath, [join(REPO, 'bin', 'mastotui.js'), ...args], {
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', ...env },

@@ -48,7 +48,7 @@ export interface RunOptions {
 
 /** Runs the built CLI without a terminal; never rejects. */
 export function runCli(args: readonly string[], options: RunOptions = {}): Promise<Run> {
-  if (!existsSync(join(REPO, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first');
+  if (!existsSync(join(REPO, 'dist', 'app', 'cli.js'))) throw new Error('dist/app/cli.js is missing: run `npm run build` first');
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries({ ...process.env, NO_COLOR: '1', ...options.env })) if (v !== undefined) env[k] = v;
   const started = Date.now();

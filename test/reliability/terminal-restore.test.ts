@@ -37,7 +37,7 @@ let inject: string;
 let bigArchive: string;
 
 beforeAll(async () => {
-  if (!existsSync(join(REPO, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npm run build` first');
+  if (!existsSync(join(REPO, 'dist', 'app', 'cli.js'))) throw new Error('dist/app/cli.js is missing: run `npm run build` first');
   if (!hasTmux) throw new Error('tmux is not installed: these tests need a real terminal (apt-get install -y tmux)');
   box = await sandbox();
   dir = await tempDir('mastotui-restore-');
