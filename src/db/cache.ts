@@ -9,8 +9,9 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Archive, openArchive } from '../archive/index.js';
 import { UserError } from '../errors.js';
-import { csvFingerprint, findCsvSources } from '../ingest/csv-sources.js';
+import { type ExternalCsvSources, csvFingerprint, findCsvSources, findExternalCsvSources } from '../ingest/csv-sources.js';
 import { type Database, SCHEMA_VERSION, createSchema, openDatabase } from './connection.js';
+import { fileIdentity, readMemo, writeMemo } from './fingerprint-memo.js';
 import { type LoadProgress, loadArchive } from './load.js';
 
 export interface OpenOptions {
@@ -28,11 +29,15 @@ export interface OpenOptions {
 
 export interface OpenedArchive {
   db: Database;
-  archive: Archive;
   archiveId: string;
   fromCache: boolean;
   /** ':memory:' or the database file in use. */
   dbPath: string;
+  /**
+   * The archive itself, for what the database does not hold (media files, an item's raw JSON). When the database
+   * comes from the cache it is opened on first use, so that nothing of the archive is read before the first frame.
+   */
+  archive(): Promise<Archive>;
   close(): Promise<void>;
 }
 
@@ -42,28 +47,31 @@ export function defaultCacheDir(): string {
 }
 
 export async function openArchiveDatabase(path: string, options: OpenOptions = {}): Promise<OpenedArchive> {
+  const useCache = !options.dbOut && options.cache !== false;
+  const dir = options.cacheDir ?? defaultCacheDir();
+  const identity = useCache ? await fileIdentity(path) : undefined;
+  if (useCache && identity && !options.rebuild) {
+    const memo = await readMemo(dir, identity);
+    if (memo) {
+      const external = await findExternalCsvSources(path, false, options.csvPaths ?? []);
+      const file = cacheFile(dir, memo.fingerprint, external);
+      if (await exists(file)) {
+        const db = await openCached(file, options.onNotice);
+        if (db) return openedArchive(db, true, memo.fingerprint, lazyArchive(path, memo.fingerprint));
+      }
+    }
+  }
+
   const archive = await openArchive(path);
   try {
-    const csv = await findCsvSources(archive, options.csvPaths ?? []);
+    const external = await findExternalCsvSources(path, archive.container === 'folder', options.csvPaths ?? []);
+    const csv = await findCsvSources(archive, external);
     const archiveId = archive.fingerprint.slice(0, 12);
     const load = async (db: Database) => {
       await createSchema(db.conn);
       await loadArchive(db.conn, archive, { archiveId, csv, onProgress: options.onProgress });
     };
-    let closed = false;
-    const opened = (db: Database, fromCache: boolean): OpenedArchive => ({
-      db,
-      archive,
-      archiveId,
-      fromCache,
-      dbPath: db.path,
-      async close() {
-        if (closed) return;
-        closed = true;
-        db.close();
-        await archive.close();
-      },
-    });
+    const opened = (db: Database, fromCache: boolean) => openedArchive(db, fromCache, archive.fingerprint, openedAlready(archive));
 
     if (options.dbOut) {
       const target = resolve(options.dbOut);
@@ -81,18 +89,14 @@ export async function openArchiveDatabase(path: string, options: OpenOptions = {
       return opened(db, false);
     }
 
-    const dir = options.cacheDir ?? defaultCacheDir();
-    const key = createHash('sha256')
-      .update(`${SCHEMA_VERSION}\0${archive.fingerprint}\0${csvFingerprint(csv)}`)
-      .digest('hex')
-      .slice(0, 32);
-    const file = join(dir, `${key}.duckdb`);
+    const file = cacheFile(dir, archive.fingerprint, external);
     try {
       await mkdir(dir, { recursive: true, mode: 0o700 });
     } catch (error) {
       throw new UserError(`${dir}: cannot create the cache folder (${(error as NodeJS.ErrnoException).code}); try --no-cache`);
     }
     await removeStaleTemporaries(dir);
+    if (identity) await writeMemo(dir, identity, { container: archive.container, fingerprint: archive.fingerprint });
     if (!options.rebuild && (await exists(file))) {
       const db = await openCached(file, options.onNotice);
       if (db) return opened(db, true);
@@ -103,6 +107,64 @@ export async function openArchiveDatabase(path: string, options: OpenOptions = {
     await archive.close();
     throw error;
   }
+}
+
+/** The cache file for an archive fingerprint and the exports found outside it. */
+function cacheFile(dir: string, fingerprint: string, external: ExternalCsvSources): string {
+  const key = createHash('sha256')
+    .update(`${SCHEMA_VERSION}\0${fingerprint}\0${csvFingerprint(external)}`)
+    .digest('hex')
+    .slice(0, 32);
+  return join(dir, `${key}.duckdb`);
+}
+
+interface ArchiveHandle {
+  get(): Promise<Archive>;
+  /** Closes the archive if it was opened. */
+  close(): Promise<void>;
+}
+
+function openedAlready(archive: Archive): ArchiveHandle {
+  return { get: async () => archive, close: () => archive.close() };
+}
+
+/** Opens the archive on first use, and makes sure it is still the one the database was loaded from. */
+function lazyArchive(path: string, fingerprint: string): ArchiveHandle {
+  let opening: Promise<Archive> | undefined;
+  let closed = false;
+  return {
+    get() {
+      if (closed) return Promise.reject(new UserError(`${path}: the archive is already closed`));
+      opening ??= openArchive(path).then(async (archive) => {
+        if (archive.fingerprint === fingerprint) return archive;
+        await archive.close();
+        throw new UserError(`${path}: the archive changed while mastotui had it open; run mastotui again to load it`);
+      });
+      return opening;
+    },
+    async close() {
+      closed = true;
+      const archive = await opening?.catch(() => undefined);
+      await archive?.close();
+    },
+  };
+}
+
+function openedArchive(db: Database, fromCache: boolean, fingerprint: string, archive: ArchiveHandle): OpenedArchive {
+  let closed = false;
+  return {
+    db,
+    archiveId: fingerprint.slice(0, 12),
+    fromCache,
+    dbPath: db.path,
+    archive: () => archive.get(),
+    async close() {
+      if (closed) return;
+      closed = true;
+      db.close();
+      await archive.close();
+    },
+  };
 }
 
 /** A cache file that opens, has the current schema version and a complete load; otherwise undefined. */

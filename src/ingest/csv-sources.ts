@@ -34,11 +34,24 @@ async function readCsvFile(path: string): Promise<string> {
   }
 }
 
-export async function findCsvSources(archive: Archive, extraPaths: readonly string[]): Promise<CsvSource[]> {
-  const found = new Map<CsvTable, CsvSource>();
-  // Lowest priority first: next to the archive, then inside it, then named on the command line.
-  if (archive.container !== 'folder') {
-    const folder = dirname(resolve(archive.path));
+/**
+ * The exports found outside the archive: files next to it (lowest priority; not for an extracted folder, whose
+ * exports are its entries) and files named on the command line (highest). Reading them needs nothing of the
+ * archive, so the cache key can be computed before the archive is opened.
+ */
+export interface ExternalCsvSources {
+  neighbours: CsvSource[];
+  named: CsvSource[];
+}
+
+export async function findExternalCsvSources(
+  archivePath: string,
+  isFolder: boolean,
+  extraPaths: readonly string[],
+): Promise<ExternalCsvSources> {
+  const neighbours = new Map<CsvTable, CsvSource>();
+  if (!isFolder) {
+    const folder = dirname(resolve(archivePath));
     let names: string[] = [];
     try {
       names = await readdir(folder);
@@ -47,20 +60,16 @@ export async function findCsvSources(archive: Archive, extraPaths: readonly stri
     }
     for (const name of names.sort()) {
       const table = csvTableForName(name);
-      if (table && !found.has(table)) {
+      if (table && !neighbours.has(table)) {
         try {
-          found.set(table, { source: join(folder, name), table, text: await readCsvFile(join(folder, name)) });
+          neighbours.set(table, { source: join(folder, name), table, text: await readCsvFile(join(folder, name)) });
         } catch {
           // a neighbour we cannot read is not the user's request: skip it
         }
       }
     }
   }
-  for (const entry of archive.entries) {
-    if (entryKind(entry.name) !== 'csv') continue;
-    const table = csvTableForName(basename(entry.name));
-    if (table) found.set(table, { source: `${archive.path}:${entry.name}`, table, text: await archive.readText(entry, CSV_MAX_BYTES) });
-  }
+  const named: CsvSource[] = [];
   for (const path of extraPaths) {
     const text = await readCsvFile(path);
     const table = detectCsvTable(path, text);
@@ -70,14 +79,32 @@ export async function findCsvSources(archive: Archive, extraPaths: readonly stri
         2,
       );
     }
-    found.set(table, { source: path, table, text });
+    named.push({ source: path, table, text });
   }
+  return { neighbours: [...neighbours.values()], named };
+}
+
+/** Every export to load, one per table: next to the archive, then inside it, then named on the command line. */
+export async function findCsvSources(archive: Archive, external: ExternalCsvSources): Promise<CsvSource[]> {
+  const found = new Map<CsvTable, CsvSource>();
+  for (const s of external.neighbours) found.set(s.table, s);
+  for (const entry of archive.entries) {
+    if (entryKind(entry.name) !== 'csv') continue;
+    const table = csvTableForName(basename(entry.name));
+    if (table) found.set(table, { source: `${archive.path}:${entry.name}`, table, text: await archive.readText(entry, CSV_MAX_BYTES) });
+  }
+  for (const s of external.named) found.set(s.table, s);
   return [...found.values()];
 }
 
-/** Part of the cache key: which exports were loaded and what they held. */
-export function csvFingerprint(sources: readonly CsvSource[]): string {
+/**
+ * Part of the cache key: the exports from outside the archive and what they held (those inside it are part of the
+ * archive's fingerprint).
+ */
+export function csvFingerprint(external: ExternalCsvSources): string {
   const hash = createHash('sha256');
-  for (const s of [...sources].sort((a, b) => a.table.localeCompare(b.table))) hash.update(`${s.table}\0${s.text}\0`);
+  for (const [group, sources] of [['neighbour', external.neighbours], ['named', external.named]] as const) {
+    for (const s of sources) hash.update(`${group}\0${s.table}\0${s.text}\0`);
+  }
   return hash.digest('hex');
 }

@@ -27,7 +27,8 @@ export const MIN_ROWS = 10;
 
 export interface AppProps {
   db: { conn: DuckDBConnection; instance: DuckDBInstance };
-  archive: Archive | null;
+  /** Opens the archive (media, raw JSON) on first use; null when there is none. */
+  archive: (() => Promise<Archive>) | null;
   archiveId: string;
   timeZone: string;
   color: boolean;

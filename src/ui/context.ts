@@ -6,7 +6,8 @@ import { createContext, useContext, useEffect } from 'react';
 import type { Archive } from '../archive/index.js';
 
 export interface UiServices {
-  archive: Archive | null;
+  /** The archive, opened on first use (media, raw JSON); null when there is none. */
+  archive: (() => Promise<Archive>) | null;
   account: { acct: string | null; displayName: string | null };
   /** Puts text on the clipboard (OSC 52). */
   copy(text: string): void;

@@ -163,15 +163,19 @@ export function MediaScreen(p: ScreenProps & { id: string }) {
     const m = media[i];
     if (!m) return;
     if (!m.archivePath) return app.setStatus('this file is not in the archive (Mastodon skipped it when exporting)');
-    if (!ui.archive) return app.setStatus('the archive is not open');
+    const archive = ui.archive;
+    const entryName = m.archivePath;
+    if (!archive) return app.setStatus('the archive is not open');
     app.setStatus('extracting…');
-    extractEntry(ui.archive, m.archivePath).then(
-      (path) => {
-        if (!ui.canOpen) return app.setStatus(`saved to ${path}`);
-        void ui.open(path).then((ok) => app.setStatus(ok ? `opened ${path}` : `saved to ${path} (could not start the opener)`));
-      },
-      (e: unknown) => app.setStatus(`could not extract it: ${e instanceof Error ? e.message : String(e)}`),
-    );
+    archive()
+      .then((a) => extractEntry(a, entryName))
+      .then(
+        (path) => {
+          if (!ui.canOpen) return app.setStatus(`saved to ${path}`);
+          void ui.open(path).then((ok) => app.setStatus(ok ? `opened ${path}` : `saved to ${path} (could not start the opener)`));
+        },
+        (e: unknown) => app.setStatus(`could not extract it: ${e instanceof Error ? e.message : String(e)}`),
+      );
   };
   return (
     <ListPane
@@ -197,7 +201,7 @@ export function RawScreen(p: ScreenProps & { id: string }) {
   const { app } = p;
   const ui = useUi();
   const json = useAsync<string | null>(`${app.archiveId}\0${p.id}`, async () =>
-    ui.archive ? ((await readRawItem(app.conn, ui.archive, app.archiveId, p.id)) ?? null) : null,
+    ui.archive ? ((await readRawItem(app.conn, await ui.archive(), app.archiveId, p.id)) ?? null) : null,
   );
   const lines = useMemo(() => {
     const rows = statusRows(json);
