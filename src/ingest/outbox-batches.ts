@@ -254,7 +254,7 @@ export async function produceOutbox(
     onArrayStart(occurrence) {
       if (occurrence > 0) lastOccurrenceStart = position;
     },
-    onItem(json, _index, byteOffset) {
+    onItem(json, _index, byteOffset, byteLength) {
       const here = position++;
       inBatch++;
       let item: unknown;
@@ -286,7 +286,7 @@ export async function produceOutbox(
         type: obj ? str(obj.type) : null,
         id: rows.post?.id ?? rows.boost?.id ?? null,
         byte_offset: byteOffset,
-        bytes: Buffer.byteLength(json),
+        bytes: byteLength,
       });
       if (exportedAt === null && obj && isObject(obj.signature)) exportedAt = isoTime(obj.signature.created);
       if (inBatch >= batchItems) handOver();

@@ -31,9 +31,9 @@ export async function splitStream(
   const splitter = new ItemSplitter(
     arrayKey,
     {
-      onItem(json, index, byteOffset) {
+      onItem(json, index, byteOffset, byteLength) {
         items++;
-        handlers.onItem(json, index, byteOffset);
+        handlers.onItem(json, index, byteOffset, byteLength);
       },
       onArrayStart: onArrayStart ? (occurrence) => onArrayStart.call(handlers, occurrence) : undefined,
     },

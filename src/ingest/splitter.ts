@@ -43,9 +43,11 @@ export class SplitError extends Error {
 export interface SplitterHandlers {
   /**
    * One element of the array under `arrayKey` at the top level: its exact JSON text, its 0-based index within its
-   * occurrence of the array, and the byte offset of its first byte in the whole input.
+   * occurrence of the array, the byte offset of its first byte in the whole input, and its length in bytes (the
+   * input's bytes: counting them again from the decoded text would cost a pass over it, and would differ where the
+   * input is not valid UTF-8).
    */
-  onItem(json: string, index: number, byteOffset: number): void;
+  onItem(json: string, index: number, byteOffset: number, byteLength: number): void;
   /** Called each time a top-level `arrayKey` whose value is an array begins; occurrence counts from 0. */
   onArrayStart?(occurrence: number): void;
 }
@@ -360,7 +362,7 @@ export class ItemSplitter {
             case ST_ELEM_START:
               if (c === RBRACKET || c === COMMA) {
                 // A stray comma: an empty element, which the caller's JSON.parse reports as bad.
-                if (c === COMMA || this.afterComma) this.handlers.onItem('', this.index++, at);
+                if (c === COMMA || this.afterComma) this.handlers.onItem('', this.index++, at, 0);
                 if (c === RBRACKET) state = ST_AFTER_VALUE;
                 else this.afterComma = true;
                 i++;
@@ -447,7 +449,7 @@ export class ItemSplitter {
     this.accLen = 0;
 
     if (kind === R_ITEM) {
-      this.handlers.onItem(text, this.index++, start);
+      this.handlers.onItem(text, this.index++, start, len);
       return;
     }
     let value: unknown;

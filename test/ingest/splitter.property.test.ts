@@ -100,7 +100,7 @@ function buildDoc(entries: Entry[], seed: number, bom: boolean): Doc {
 }
 
 interface Got {
-  occurrences: { json: string; index: number; offset: number }[][];
+  occurrences: { json: string; index: number; offset: number; length: number }[][];
   topLevel: Record<string, unknown>;
   bytes: number;
 }
@@ -108,8 +108,8 @@ interface Got {
 function feed(bytes: Uint8Array, cuts: number[]): Got {
   const occurrences: Got['occurrences'] = [];
   const splitter = new ItemSplitter('orderedItems', {
-    onItem(json, index, offset) {
-      occurrences[occurrences.length - 1]!.push({ json, index, offset });
+    onItem(json, index, offset, length) {
+      occurrences[occurrences.length - 1]!.push({ json, index, offset, length });
     },
     onArrayStart(occurrence) {
       if (occurrence !== occurrences.length) throw new Error(`occurrence ${occurrence} out of order`);
@@ -133,7 +133,8 @@ function check(doc: Doc, got: Got): void {
   for (const occ of got.occurrences) {
     occ.forEach((item, k) => {
       expect(item.index).toBe(k);
-      expect(doc.bytes.subarray(item.offset, item.offset + Buffer.byteLength(item.json)).toString('utf8')).toBe(item.json);
+      expect(item.length).toBe(Buffer.byteLength(item.json));
+      expect(doc.bytes.subarray(item.offset, item.offset + item.length).toString('utf8')).toBe(item.json);
     });
   }
   const parsed = JSON.parse(doc.text.replace(/^\ufeff/, '')) as Record<string, unknown>;

@@ -467,3 +467,19 @@ describe('ItemSplitter on the real archive samples', () => {
     }
   }
 });
+
+describe('item byte lengths', () => {
+  it('are the bytes of the input, also where the input is not valid UTF-8', () => {
+    const doc = Buffer.concat([Buffer.from('{"orderedItems":[{"a":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}, {"b":"é"}]}')]);
+    const items: [string, number, number][] = [];
+    const splitter = new ItemSplitter('orderedItems', { onItem: (json, _i, offset, length) => items.push([json, offset, length]) });
+    for (let i = 0; i < doc.length; i += 3) splitter.write(doc.subarray(i, i + 3));
+    splitter.end();
+    expect(items.map(([, offset, length]) => [offset, length])).toEqual([
+      [17, 10],
+      [29, 10],
+    ]);
+    expect(Buffer.byteLength(items[0]![0])).not.toBe(10); // each bad byte decodes to U+FFFD, three bytes
+    expect(doc.subarray(29, 39).toString('utf8')).toBe(items[1]![0]);
+  });
+});
