@@ -65,8 +65,12 @@ const ACTOR_MAX_BYTES = 64 * 1024 * 1024;
  * every flush rewrote the table's unfinished row group. Without commits along the way 1M posts cannot stay bounded.
  */
 export const COMMIT_EVERY_ITEMS = 32768;
-/** DuckDB's memory limit while loading into a file (see tuneForLoad). 128 MB lowered the 1M peak only 1004 -> 871 MB. */
-export const LOAD_MEMORY_LIMIT = '256MB';
+/**
+ * DuckDB's memory limit while loading into a file (see tuneForLoad). On the 100k archive (peak RSS, wall time, two
+ * runs each): 256 MB 542-543 MB, 3.8-4.0 s; 128 MB 453-456 MB, 3.9-4.0 s; 64 MB 424-432 MB, 4.2-4.3 s. At 1M posts
+ * 128 MB lowered the peak from 1004 to 871 MB.
+ */
+export const LOAD_MEMORY_LIMIT = '128MB';
 
 /** MASTOTUI_TRACE_LOAD=1 prints when each phase of a load ends (ms since the load began) on stderr, for tuning. */
 function tracer(): (phase: string) => void {
