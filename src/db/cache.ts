@@ -25,6 +25,8 @@ export interface OpenOptions {
   cacheDir?: string;
   onProgress?: (p: LoadProgress) => void;
   onNotice?: (message: string) => void;
+  /** Called when a cache file for the archive is found, before it is opened (it may still turn out unusable). */
+  onCacheHit?: () => void;
 }
 
 export interface OpenedArchive {
@@ -56,6 +58,7 @@ export async function openArchiveDatabase(path: string, options: OpenOptions = {
       const external = await findExternalCsvSources(path, false, options.csvPaths ?? []);
       const file = cacheFile(dir, memo.fingerprint, external);
       if (await exists(file)) {
+        options.onCacheHit?.();
         const db = await openCached(file, options.onNotice);
         if (db) return openedArchive(db, true, memo.fingerprint, lazyArchive(path, memo.fingerprint));
       }
@@ -98,6 +101,7 @@ export async function openArchiveDatabase(path: string, options: OpenOptions = {
     await removeStaleTemporaries(dir);
     if (identity) await writeMemo(dir, identity, { container: archive.container, fingerprint: archive.fingerprint });
     if (!options.rebuild && (await exists(file))) {
+      options.onCacheHit?.();
       const db = await openCached(file, options.onNotice);
       if (db) return opened(db, true);
     }
