@@ -57,34 +57,38 @@ export function crc32Fallback(data: Uint8Array, value = 0): number {
 
 const crc32: Crc32 = (zlib as { crc32?: Crc32 }).crc32 ?? crc32Fallback;
 
-/** A pass-through that fails at the end unless the CRC-32 of what went through is `expected`. */
-export function crc32Check(expected: number, describe: (detail: string) => UserError): Transform {
+/**
+ * A pass-through that fails unless exactly `expected.bytes` bytes go through it and, when `expected.crc32` is given,
+ * their CRC-32 is that value. Bytes past the expected length fail the chunk that carries them, so no more than the
+ * expected length is ever passed on.
+ */
+export function entryCheck(
+  expected: { bytes: number; crc32?: number },
+  describe: (detail: string) => UserError,
+): Transform {
+  const { bytes, crc32: expectedCrc } = expected;
+  let seen = 0;
   let crc = 0;
   return new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
-      crc = crc32(chunk, crc);
+      seen += chunk.length;
+      if (seen > bytes) {
+        done(describe(`more than the ${bytes} bytes its header declares`));
+        return;
+      }
+      if (expectedCrc !== undefined) crc = crc32(chunk, crc);
       done(null, chunk);
     },
     flush(done: TransformCallback) {
-      done(crc >>> 0 === expected >>> 0 ? null : describe('its checksum does not match; the data is corrupt'));
+      if (seen !== bytes) done(describe(`only ${seen} of ${bytes} bytes could be read`));
+      else if (expectedCrc !== undefined && crc >>> 0 !== expectedCrc >>> 0) {
+        done(describe('its checksum does not match; the data is corrupt'));
+      } else done(null);
     },
   });
 }
 
 /** A pass-through that fails unless exactly `expected` bytes go through it. */
 export function exactLength(expected: number, describe: (detail: string) => UserError): Transform {
-  let seen = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
-      seen += chunk.length;
-      if (seen > expected) {
-        done(describe(`more than the ${expected} bytes its header declares`));
-        return;
-      }
-      done(null, chunk);
-    },
-    flush(done: TransformCallback) {
-      done(seen === expected ? null : describe(`only ${seen} of ${expected} bytes could be read`));
-    },
-  });
+  return entryCheck({ bytes: expected }, describe);
 }

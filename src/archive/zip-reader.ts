@@ -90,7 +90,8 @@ export class BlockReader extends yauzl.RandomAccessReader {
   }
 }
 
-const CHUNK_BYTES = 64 * 1024;
+/** Entry data is read 256 KiB at a time (a smaller entry in one read); why this size: INFLATE_CHUNK_MAX in zip.ts. */
+const CHUNK_BYTES = 256 * 1024;
 
 /**
  * Bytes [start, end) of the shared file descriptor, read with positional reads. Unlike fs.ReadStream it never closes
