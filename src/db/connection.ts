@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 
 /** Bumped whenever schema.sql or the loader's output changes; a cache of another version is rebuilt. */
-export const SCHEMA_VERSION = '2';
+export const SCHEMA_VERSION = '3';
 
 const BASE_OPTIONS: Record<string, string> = {
   autoinstall_known_extensions: 'false',

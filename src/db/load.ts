@@ -1,7 +1,7 @@
 /**
  * Loads one archive into an open database: streams outbox.json, likes.json and bookmarks.json item by item through
  * the normalisers into appenders (memory bounded, not growing with the file), then derives what needs the whole data
- * set (self-reply threads) in SQL.
+ * set (self-reply threads, the timeline's order) in SQL.
  *
  * The outbox, which is nearly all of the work, goes through a pipeline (outbox-pipeline.ts): this thread reads the
  * archive stream and appends; a worker thread splits, parses and normalises, and hands back packed batches of rows.
@@ -130,6 +130,8 @@ async function loadInTransaction(
 
   await deriveThreads(conn, archiveId);
   trace('threads');
+  await deriveTimelineOrder(conn, archiveId);
+  trace('timeline order');
   await conn.run(
     `INSERT INTO archives VALUES ($1, $2, $3, $4, now(), $5, $6, $7::TIMESTAMPTZ)`,
     [archiveId, resolve(archive.path), archive.container, archive.fingerprint, declaredTotal, items, exportedAt],
@@ -372,6 +374,31 @@ async function deriveThreads(conn: DuckDBConnection, archiveId: string) {
        SELECT uri, root FROM chain
      ) chain
      WHERE posts.archive_id = $1 AND posts.uri = chain.uri`,
+    [archiveId],
+  );
+}
+
+/**
+ * timeline_order: every timeline row's place in the newest-first list (pos) and the oldest-first one (oldest_pos),
+ * stored in pos order so that a page (WHERE pos >= offset AND pos < offset + n) reads one small range. One sort:
+ * oldest_pos is pos counted from the end, except that rows without a time come last in both orders (DuckDB sorts
+ * NULLs last either way), so those are counted from the end of their own block. Built after the threads, in the load's
+ * transaction. Measured on 2 cores (MASTOTUI_TRACE_LOAD): 47 ms for 100k items, 0.55 s for 1M (1.1 s with the
+ * machine busy), and the cache file grows by 3 MB and 27 MB; the 1M load's peak RSS stayed at 860 MB.
+ */
+async function deriveTimelineOrder(conn: DuckDBConnection, archiveId: string) {
+  await conn.run(
+    `INSERT INTO timeline_order
+     SELECT archive_id, pos,
+       (CASE WHEN created_at IS NULL THEN dated + total - 1 - pos ELSE dated - 1 - pos END)::INTEGER,
+       kind, id, created_at
+     FROM (
+       SELECT archive_id, kind, id, created_at,
+         (row_number() OVER (ORDER BY created_at DESC, id DESC) - 1)::INTEGER AS pos,
+         count(*) OVER () AS total, count(created_at) OVER () AS dated
+       FROM timeline WHERE archive_id = $1
+     )
+     ORDER BY pos`,
     [archiveId],
   );
 }
