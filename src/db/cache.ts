@@ -58,6 +58,7 @@ export async function openArchiveDatabase(path: string, options: OpenOptions = {
       const external = await findExternalCsvSources(path, false, options.csvPaths ?? []);
       const file = cacheFile(dir, memo.fingerprint, external);
       if (await exists(file)) {
+        await removeStaleTemporaries(dir);
         options.onCacheHit?.();
         const db = await openCached(file, options.onNotice);
         if (db) return openedArchive(db, true, memo.fingerprint, lazyArchive(path, memo.fingerprint));

@@ -194,9 +194,12 @@ export async function snapshot(dir: string): Promise<string[]> {
   return out;
 }
 
-/** Files in the cache folder: complete databases and temporaries. */
+/**
+ * Files in the cache folder: complete databases and temporaries. The `fingerprints` folder (src/db/fingerprint-memo.ts:
+ * remembered archive fingerprints, which are not databases) is left out.
+ */
 export async function cacheContents(cacheDir: string): Promise<{ databases: string[]; temporaries: string[]; other: string[] }> {
-  const names = await readdir(cacheDir).catch(() => [] as string[]);
+  const names = (await readdir(cacheDir).catch(() => [] as string[])).filter((n) => n !== 'fingerprints');
   return {
     databases: names.filter((n) => /^[0-9a-f]{32}\.duckdb$/.test(n)),
     temporaries: names.filter((n) => n.includes('.tmp-')),
