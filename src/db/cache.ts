@@ -52,6 +52,8 @@ export async function openArchiveDatabase(path: string, options: OpenOptions = {
   const useCache = !options.dbOut && options.cache !== false;
   const dir = options.cacheDir ?? defaultCacheDir();
   const identity = useCache ? await fileIdentity(path) : undefined;
+  // A cache file found through the remembered fingerprint that turns out unusable is rebuilt below, not tried twice.
+  let rejected: string | undefined;
   if (useCache && identity && !options.rebuild) {
     const memo = await readMemo(dir, identity);
     if (memo) {
@@ -62,6 +64,7 @@ export async function openArchiveDatabase(path: string, options: OpenOptions = {
         options.onCacheHit?.();
         const db = await openCached(file, options.onNotice);
         if (db) return openedArchive(db, true, memo.fingerprint, lazyArchive(path, memo.fingerprint));
+        rejected = file;
       }
     }
   }
@@ -101,7 +104,7 @@ export async function openArchiveDatabase(path: string, options: OpenOptions = {
     }
     await removeStaleTemporaries(dir);
     if (identity) await writeMemo(dir, identity, { container: archive.container, fingerprint: archive.fingerprint });
-    if (!options.rebuild && (await exists(file))) {
+    if (!options.rebuild && file !== rejected && (await exists(file))) {
       options.onCacheHit?.();
       const db = await openCached(file, options.onNotice);
       if (db) return opened(db, true);

@@ -146,3 +146,18 @@ describe('fingerprint memos', () => {
     expect(await fileIdentity(join(work, 'missing.zip'))).toBeUndefined();
   });
 });
+
+describe('a damaged cache file found through the remembered fingerprint', () => {
+  it('is rebuilt once, with one notice', async () => {
+    await openAndClose();
+    const [name] = (await readdir(cacheDir)).filter((n) => n.endsWith('.duckdb'));
+    await writeFile(join(cacheDir, name!), 'this is not a database');
+    const notices: string[] = [];
+    const opened = await openArchiveDatabase(archive, { cacheDir, onNotice: (m) => notices.push(m) });
+    expect(opened.fromCache).toBe(false);
+    expect(await postCount(opened)).toBeGreaterThan(0);
+    await opened.close();
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/is damaged; loading the archive again/);
+  });
+});
