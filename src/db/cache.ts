@@ -143,11 +143,17 @@ function lazyArchive(path: string, fingerprint: string): ArchiveHandle {
   return {
     get() {
       if (closed) return Promise.reject(new UserError(`${path}: the archive is already closed`));
-      opening ??= openArchive(path).then(async (archive) => {
-        if (archive.fingerprint === fingerprint) return archive;
-        await archive.close();
-        throw new UserError(`${path}: the archive changed while mastotui had it open; run mastotui again to load it`);
-      });
+      opening ??= openArchive(path).then(
+        async (archive) => {
+          if (archive.fingerprint === fingerprint) return archive;
+          await archive.close();
+          throw new UserError(`${path}: the archive changed while mastotui had it open; run mastotui again to load it`);
+        },
+        (error: unknown) => {
+          opening = undefined; // unreadable for now (a drive unmounted): the next use tries again
+          throw error;
+        },
+      );
       return opening;
     },
     async close() {

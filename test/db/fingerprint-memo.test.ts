@@ -2,7 +2,7 @@
  * Reopening from the cache without reading the archive: the fingerprint is remembered by the file's identity (size,
  * times, inode), the archive is opened only when something asks for it, and any change to the file is noticed.
  */
-import { copyFile, mkdir, readdir, stat, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, rename, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as archiveModule from '../../src/archive/index.js';
@@ -159,5 +159,18 @@ describe('a damaged cache file found through the remembered fingerprint', () => 
     await opened.close();
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/is damaged; loading the archive again/);
+  });
+});
+
+describe('the archive opened on first use', () => {
+  it('is tried again after it could not be read, and works once it is back', async () => {
+    await openAndClose();
+    const opened = await openArchiveDatabase(archive, { cacheDir });
+    const away = join(work, 'away.zip');
+    await rename(archive, away);
+    await expect(opened.archive()).rejects.toThrow(/no such file/);
+    await rename(away, archive);
+    expect((await opened.archive()).find('outbox.json')).toBeDefined();
+    await opened.close();
   });
 });
