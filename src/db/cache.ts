@@ -54,11 +54,13 @@ export async function openArchiveDatabase(path: string, options: OpenOptions = {
   const identity = useCache ? await fileIdentity(path) : undefined;
   // A cache file found through the remembered fingerprint that turns out unusable is rebuilt below, not tried twice.
   let rejected: string | undefined;
+  // The exports outside a file archive, read once: the remembered-fingerprint path needs them for the cache key.
+  let fileExternal: ExternalCsvSources | undefined;
   if (useCache && identity && !options.rebuild) {
     const memo = await readMemo(dir, identity);
     if (memo) {
-      const external = await findExternalCsvSources(path, false, options.csvPaths ?? []);
-      const file = cacheFile(dir, memo.fingerprint, external);
+      fileExternal = await findExternalCsvSources(path, false, options.csvPaths ?? []);
+      const file = cacheFile(dir, memo.fingerprint, fileExternal);
       if (await exists(file)) {
         await removeStaleTemporaries(dir);
         options.onCacheHit?.();
@@ -71,7 +73,8 @@ export async function openArchiveDatabase(path: string, options: OpenOptions = {
 
   const archive = await openArchive(path);
   try {
-    const external = await findExternalCsvSources(path, archive.container === 'folder', options.csvPaths ?? []);
+    const isFolder = archive.container === 'folder';
+    const external = (!isFolder && fileExternal) || (await findExternalCsvSources(path, isFolder, options.csvPaths ?? []));
     const csv = await findCsvSources(archive, external);
     const archiveId = archive.fingerprint.slice(0, 12);
     const load = async (db: Database) => {
