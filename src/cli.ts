@@ -4,6 +4,8 @@
  */
 import meow from 'meow';
 import type { OpenedArchive } from './db/cache.js';
+import type { LoadProgress } from './db/load.js';
+import type { Preview } from './db/preview.js';
 import { sanitizeText } from './content/sanitize.js';
 import { UserError } from './errors.js';
 import { PERIOD_SYNTAX, parsePeriod } from './stats/period.js';
@@ -113,20 +115,57 @@ async function main(): Promise<number> {
     appModule.catch(() => undefined);
   };
   const progress = process.stderr.isTTY ? new ProgressBar(process.stderr) : undefined;
+  // A large archive shows its newest posts while it loads (src/db/preview.ts): the app opens on them and swaps in
+  // the whole archive when the load is done.
+  const stop = new AbortController();
+  const progressListeners: Array<(p: LoadProgress) => void> = [];
+  let showPreview: (preview: Preview) => void = () => undefined;
+  const previewReady = new Promise<Preview>((resolve) => {
+    showPreview = resolve;
+  });
+  let previewing: Promise<Preview | null> | undefined;
+  let appShown = false;
+  const loading = openArchiveDatabase(archivePath, {
+    csvPaths,
+    cache: flags.cache,
+    rebuild: flags.rebuild,
+    dbOut: flags.db,
+    signal: stop.signal,
+    onProgress: (p) => {
+      if (!appShown) progress?.update(p);
+      for (const listener of progressListeners) listener(p);
+      startApp();
+    },
+    onNotice: (message) => process.stderr.write(`mastotui: ${sanitizeText(message)}\n`),
+    onCacheHit: startApp,
+    onLoadStart: interactive
+      ? (archive) => {
+          previewing = import('./db/preview.js')
+            .then(({ openPreview }) => openPreview(archive, previewOptions()))
+            .catch(() => null);
+          void previewing.then((preview) => preview && showPreview(preview));
+          return previewing;
+        }
+      : undefined,
+  });
+  const first = await Promise.race([
+    loading.then(
+      () => 'loaded' as const,
+      () => 'loaded' as const,
+    ),
+    previewReady.then(() => 'preview' as const),
+  ]);
+  if (first === 'preview') {
+    const preview = await previewReady;
+    progress?.done();
+    appShown = true;
+    return await runWithPreview(preview, loading, stop, progressListeners, timeZone, lockDown, startApp, () => appModule!);
+  }
+  // Loaded before any preview was ready: a preview that comes later is not needed.
+  void previewing?.then((preview) => preview?.close());
   let opened: OpenedArchive;
   try {
-    opened = await openArchiveDatabase(archivePath, {
-      csvPaths,
-      cache: flags.cache,
-      rebuild: flags.rebuild,
-      dbOut: flags.db,
-      onProgress: (p) => {
-        progress?.update(p);
-        startApp();
-      },
-      onNotice: (message) => process.stderr.write(`mastotui: ${sanitizeText(message)}\n`),
-      onCacheHit: startApp,
-    });
+    opened = await loading;
   } finally {
     progress?.done();
   }
@@ -174,6 +213,59 @@ async function main(): Promise<number> {
     throw error;
   } finally {
     await opened.close();
+  }
+}
+
+/** Preview settings from the environment, for tests (MASTOTUI_PREVIEW_MIN_BYTES: the smallest outbox with one). */
+function previewOptions(): { minOutboxBytes?: number } {
+  const min = Number(process.env.MASTOTUI_PREVIEW_MIN_BYTES);
+  return Number.isFinite(min) && process.env.MASTOTUI_PREVIEW_MIN_BYTES ? { minOutboxBytes: min } : {};
+}
+
+/**
+ * The app on a preview while the load goes on. Quitting before the load is done stops it (nothing is written); a
+ * load that fails ends the app, and its error is reported like any other.
+ */
+async function runWithPreview(
+  preview: Preview,
+  loading: Promise<OpenedArchive>,
+  stop: AbortController,
+  progressListeners: Array<(p: LoadProgress) => void>,
+  timeZone: string,
+  lockDown: (conn: OpenedArchive['db']['conn'], timeZone: string) => Promise<void>,
+  startApp: () => void,
+  appModule: () => Promise<typeof import('./ui/run.js')>,
+): Promise<number> {
+  let settled: 'running' | 'loaded' | 'failed' = 'running';
+  const done = loading.then(
+    async (whole) => {
+      settled = 'loaded';
+      await lockDown(whole.db.conn, timeZone);
+      return whole;
+    },
+    (error: unknown) => {
+      settled = 'failed';
+      throw error;
+    },
+  );
+  done.catch(() => undefined);
+  try {
+    await lockDown(preview.db.conn, timeZone);
+    startApp();
+    const { runApp } = await appModule();
+    const code = await runApp(preview, {
+      timeZone,
+      pending: { done, onProgress: (listener) => progressListeners.push(listener), previewItems: preview.items },
+    });
+    if (settled === 'running') stop.abort(new Error('the app was closed before the archive was loaded'));
+    const whole = await done.catch((error: unknown) => {
+      if (settled === 'failed' && !stop.signal.aborted) throw error;
+      return undefined;
+    });
+    await whole?.close();
+    return code;
+  } finally {
+    await preview.close();
   }
 }
 

@@ -27,6 +27,14 @@ export interface OpenOptions {
   onNotice?: (message: string) => void;
   /** Called when a cache file for the archive is found, before it is opened (it may still turn out unusable). */
   onCacheHit?: () => void;
+  /**
+   * Called when the archive has to be loaded, before the load starts; the load waits for the promise it returns.
+   * (A preview reads the end of the outbox first: alone on the machine it takes 0.5 s for 100k posts, alongside the
+   * load it took 1.5 s and made the load 0.7 s longer.)
+   */
+  onLoadStart?: (archive: Archive) => Promise<unknown> | void;
+  /** Stops a load under way; openArchiveDatabase then rejects with the signal's reason and writes nothing. */
+  signal?: AbortSignal;
 }
 
 export interface OpenedArchive {
@@ -78,8 +86,10 @@ export async function openArchiveDatabase(path: string, options: OpenOptions = {
     const csv = await findCsvSources(archive, external);
     const archiveId = archive.fingerprint.slice(0, 12);
     const load = async (db: Database) => {
+      await options.onLoadStart?.(archive);
+      options.signal?.throwIfAborted();
       await createSchema(db.conn);
-      await loadArchive(db.conn, archive, { archiveId, csv, onProgress: options.onProgress });
+      await loadArchive(db.conn, archive, { archiveId, csv, onProgress: options.onProgress, signal: options.signal });
     };
     const opened = (db: Database, fromCache: boolean) => openedArchive(db, fromCache, archive.fingerprint, openedAlready(archive));
 

@@ -49,6 +49,10 @@ export interface LoadOptions {
   memoryLimit?: string | null;
   /** Where the outbox is parsed (the load worker or this thread) and in what batches; the default suits all. */
   pipeline?: PipelineOptions;
+  /** false: leave archive_files empty (a preview: nothing it shows reads it, and 128k media files take 0.4 s). */
+  listFiles?: boolean;
+  /** Stops the load (it then rejects with the signal's reason) between two batches or two phases. */
+  signal?: AbortSignal;
 }
 
 export interface LoadResult {
@@ -117,9 +121,10 @@ async function loadInTransaction(
   const issues = await TableWriter.open(conn, 'load_issues', archiveId);
   const issue = (i: LoadIssue) => issues.write(i);
   try {
-    await writeArchiveFiles(conn, archive, archiveId);
+    if (options.listFiles !== false) await writeArchiveFiles(conn, archive, archiveId);
     account = await loadActor(conn, archive, archiveId, issue);
     trace('archive files and actor');
+    options.signal?.throwIfAborted();
     tuned = await tuneForLoad(conn, options.memoryLimit ?? LOAD_MEMORY_LIMIT);
   } catch (error) {
     pipeline.dispose();
@@ -127,6 +132,7 @@ async function loadInTransaction(
   }
   const { items, declaredTotal, exportedAt } = await loadOutbox(conn, pipeline, archive.path, outboxEntry, account, options, issue, trace);
   trace('outbox');
+  options.signal?.throwIfAborted();
   for (const name of ['likes', 'bookmarks'] as const) {
     const entry = archive.find(`${name}.json`);
     if (entry) await loadUriCollection(conn, archive, entry, name, options, issue);
@@ -134,6 +140,7 @@ async function loadInTransaction(
   for (const csv of options.csv ?? []) await loadCsv(conn, csv, archiveId, issue);
   issues.close();
   trace('likes, bookmarks, csv');
+  options.signal?.throwIfAborted();
 
   if (tuned && options.memoryLimit !== null) await setMemoryLimit(conn, DERIVE_MEMORY_LIMIT);
   await deriveThreads(conn, archiveId);
@@ -225,6 +232,7 @@ async function loadOutbox(
   let sinceCommit = 0;
   const commitEvery = options.commitEveryItems ?? COMMIT_EVERY_ITEMS;
   const onBatch = (batch: OutboxBatch): Promise<void> | undefined => {
+    options.signal?.throwIfAborted();
     if (first) trace('first batch');
     first = false;
     for (const table of BATCH_TABLES) {

@@ -10,7 +10,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import type { Archive } from '../archive/index.js';
 import { headerInfo, type HeaderInfo } from '../db/reader-queries.js';
 import { CommandRouter, CommandRouterProvider, useCommands, useRegistry, type RunnableCommand } from './commands.js';
-import { Bar, headerLine, HelpOverlay, statusLine, VIEWS, ViewErrorBoundary, type ViewName } from './components/chrome.js';
+import { Bar, HeaderBar, HelpOverlay, type LoadFeed, LoadingPane, statusLine, VIEWS, ViewErrorBoundary, type ViewName } from './components/chrome.js';
 import { ColorContext } from './components/Lines.js';
 import { UiContext, type UiServices } from './context.js';
 import { useKeyPress } from './key-input.js';
@@ -32,6 +32,8 @@ export interface AppProps {
   archiveId: string;
   timeZone: string;
   color: boolean;
+  /** Set while the archive loads and `db` is its preview; null (or absent) once `db` is the whole archive. */
+  loading?: LoadFeed | null;
   /** Size to use when the output stream does not report one (tests). */
   size?: { columns: number; rows: number };
   /** Overrides for tests: whether and how to open things, and where OSC 52 goes. */
@@ -93,6 +95,8 @@ function Shell(props: AppProps & { router: CommandRouter }) {
     setVisited((v) => (v.has(name) ? v : new Set([...v, name])));
   }, []);
 
+  const feed = props.loading ?? null;
+  const loading = feed !== null;
   const app: AppServices = useMemo(
     () => ({
       conn: props.db.conn,
@@ -100,6 +104,7 @@ function Shell(props: AppProps & { router: CommandRouter }) {
       archiveId: props.archiveId,
       timeZone: props.timeZone,
       color: props.color,
+      loading,
       openPost: (postId: string) => {
         setReaderRequest({ seq: ++seq.current, type: 'post', id: postId, returnTo: viewRef.current });
         show('posts');
@@ -114,7 +119,7 @@ function Shell(props: AppProps & { router: CommandRouter }) {
       },
       setStatus: (text: string) => setMessage(text),
     }),
-    [props.db.conn, props.db.instance, props.archiveId, props.timeZone, props.color, show],
+    [props.db.conn, props.db.instance, props.archiveId, props.timeZone, props.color, loading, show],
   );
   const appWithSql = useMemo(() => (sqlRequest ? { ...app, sqlRequest } : app), [app, sqlRequest]);
 
@@ -180,11 +185,12 @@ function Shell(props: AppProps & { router: CommandRouter }) {
   const bodyHeight = frame - 2;
   const hints = visibleHints(registry.commands).filter((c) => !registry.inputFocused || c.inInput || c.keys.includes('escape'));
   const viewActive = (name: ViewName) => view === name && help === null;
+  // While the archive loads, the views that need all of it wait (they mount, fresh, on the whole archive).
   const pane = (name: ViewName, label: string, node: ReactNode) =>
     visited.has(name) && (
       <Box key={name} display={viewActive(name) ? 'flex' : 'none'} width={width} height={bodyHeight} overflow="hidden">
         <ViewErrorBoundary name={label} width={width}>
-          {node}
+          {feed && name !== 'posts' ? <LoadingPane label={label} feed={feed} width={width} height={bodyHeight} /> : node}
         </ViewErrorBoundary>
       </Box>
     );
@@ -192,7 +198,7 @@ function Shell(props: AppProps & { router: CommandRouter }) {
   return (
     <UiContext.Provider value={ui}>
       <Box flexDirection="column" width={width} height={frame} overflow="hidden">
-        <Bar line={headerLine(header, view, width)} width={width} />
+        <HeaderBar info={header} view={view} width={width} feed={feed} />
         <Box width={width} height={bodyHeight} overflow="hidden" flexDirection="column">
           {pane('posts', 'Posts', <ReaderView {...viewProps('posts')} request={readerRequest} onReturn={(v) => VIEWS.some((x) => x.name === v) && v !== 'posts' && show(v as ViewName)} />)}
           {pane('stats', 'Stats', <StatsView {...viewProps('stats')} />)}

@@ -7,8 +7,23 @@
  */
 import { render } from 'ink';
 import type { OpenedArchive } from '../db/cache.js';
+import type { LoadProgress } from '../db/load.js';
 import { App } from './App.js';
+import type { LoadFeed, LoadState } from './components/chrome.js';
 import { QueryTracker } from './query-tracker.js';
+
+/** A load still under way while the app shows its preview. */
+export interface PendingLoad {
+  /** The whole archive, when loaded (it rejects when the load fails: the app then ends, and the caller reports it). */
+  done: Promise<OpenedArchive>;
+  /** Registers for the load's progress. */
+  onProgress(listener: (p: LoadProgress) => void): void;
+  /** Items in the preview. */
+  previewItems: number;
+}
+
+/** The header's loading figure is redrawn at most this often (each redraw takes the loading thread's time). */
+const PROGRESS_REDRAW_MS = 1000;
 
 const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J';
 const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
@@ -19,7 +34,11 @@ export function wantsColor(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.TERM !== 'dumb';
 }
 
-export async function runApp(opened: OpenedArchive, options: { timeZone: string }): Promise<number> {
+/**
+ * Runs the app on `opened` until the user quits. With `pending`, `opened` is a preview: the app shows it with the
+ * load's progress, then swaps in the whole archive when `pending.done` resolves, closing the preview.
+ */
+export async function runApp(opened: OpenedArchive, options: { timeZone: string; pending?: PendingLoad }): Promise<number> {
   const stdout = process.stdout;
   const stderr = process.stderr;
   let left = false;
@@ -36,18 +55,63 @@ export async function runApp(opened: OpenedArchive, options: { timeZone: string 
   stdout.write(ENTER_ALT);
   let exitCode = 0;
   let crash: unknown;
-  // Every query the views start goes through the tracker, so that none is left running when the database closes.
-  const tracker = new QueryTracker();
-  const instance = render(
+  // Every query the views start goes through the tracker, so that none is left running when the database closes
+  // (one tracker per database: the preview's is stopped before the preview closes).
+  let current = opened;
+  let tracker = new QueryTracker();
+  let previewing = options.pending !== undefined;
+  let load: LoadState = { fraction: 0, items: 0, previewItems: options.pending?.previewItems ?? 0 };
+  const listeners = new Set<() => void>();
+  const feed: LoadFeed = {
+    get: () => load,
+    subscribe: (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  const app = () => (
     <App
-      db={{ conn: tracker.track(opened.db.conn), instance: tracker.track(opened.db.instance) }}
-      archive={opened.archive}
-      archiveId={opened.archiveId}
+      db={{ conn: tracker.track(current.db.conn), instance: tracker.track(current.db.instance) }}
+      archive={current.archive}
+      archiveId={current.archiveId}
       timeZone={options.timeZone}
       color={wantsColor()}
-    />,
-    { exitOnCtrlC: false, patchConsole: true, maxFps: 60 },
+      loading={previewing ? feed : null}
+    />
   );
+  const instance = render(app(), { exitOnCtrlC: false, patchConsole: true, maxFps: 60 });
+  let ended = false;
+  let previewClosed: Promise<void> | undefined;
+  if (options.pending) {
+    let lastDraw = 0;
+    options.pending.onProgress((p) => {
+      const now = Date.now();
+      if (ended || !previewing || now - lastDraw < PROGRESS_REDRAW_MS) return;
+      lastDraw = now;
+      const fraction = p.file === 'outbox.json' && p.totalBytes > 0 ? Math.min(1, p.bytes / p.totalBytes) : 1;
+      load = { ...load, fraction, items: Math.max(load.items, p.items) };
+      for (const listener of listeners) listener();
+    });
+    options.pending.done.then(
+      (whole) => {
+        if (ended) return;
+        const preview = current;
+        const previewTracker = tracker;
+        current = whole;
+        tracker = new QueryTracker();
+        previewing = false;
+        instance.rerender(app());
+        previewClosed = previewTracker.stop().then(() => preview.close());
+      },
+      () => {
+        // The caller reports the load's error once the terminal is restored.
+        if (ended) return;
+        exitCode = 1;
+        instance.unmount();
+        leave();
+      },
+    );
+  }
 
   const onSignal = (signal: NodeJS.Signals) => {
     exitCode = 128 + (signal === 'SIGINT' ? 2 : signal === 'SIGHUP' ? 1 : 15);
@@ -74,6 +138,7 @@ export async function runApp(opened: OpenedArchive, options: { timeZone: string 
     crash ??= error;
     exitCode = 1;
   } finally {
+    ended = true;
     for (const s of signals) process.off(s, onSignal);
     process.off('uncaughtException', onCrash);
     process.off('unhandledRejection', onCrash);
@@ -83,6 +148,8 @@ export async function runApp(opened: OpenedArchive, options: { timeZone: string 
   // Queries still running (a search, a page, a stats tile) are stopped and awaited before the caller closes the
   // database: closing a connection under a running query can hang or crash the process.
   await tracker.stop();
+  if (previewing) await current.close(); // still the preview: the load did not finish
+  await previewClosed;
   if (crash !== undefined) {
     const message = crash instanceof Error ? crash.message : String(crash);
     stderr.write(`mastotui: the app stopped after an error: ${message.split('\n')[0]}\n`);

@@ -25,6 +25,12 @@ export interface AppServices {
   timeZone: string;
   /** false under NO_COLOR: use bold/inverse/underline only, no colours. */
   color: boolean;
+  /**
+   * True while the archive is still loading and the database is its preview (the newest posts only): what needs the
+   * whole archive (search, filters, other lists) says so instead of answering from the preview. The database is
+   * swapped when the load is done (conn and instance change).
+   */
+  loading: boolean;
   /** Switches to the reader and opens one post (posts.id); closing it (q) comes back to the view that asked. */
   openPost(postId: string): void;
   /** Switches to the reader showing exactly these posts (posts.id or boosts.id), in the given order. */

@@ -4,6 +4,7 @@ import { render } from 'ink-testing-library';
 import { openArchiveDatabase, type OpenedArchive } from '../../src/db/cache.js';
 import { lockDown } from '../../src/db/connection.js';
 import { App } from '../../src/ui/App.js';
+import type { LoadFeed } from '../../src/ui/components/chrome.js';
 
 export const SAMPLE = 'fixtures/sample';
 
@@ -47,26 +48,29 @@ export interface Harness {
   resize(columns: number, rows: number): Promise<void>;
   copied: string[];
   opened: string[];
+  /** Renders the app again on another database, without a load under way (a preview's whole archive). */
+  swap(opened: OpenedArchive): Promise<void>;
   unmount(): void;
 }
 
 export async function renderApp(
   opened: OpenedArchive,
-  options: { columns?: number; rows?: number; timeZone?: string; color?: boolean; canOpen?: boolean } = {},
+  options: { columns?: number; rows?: number; timeZone?: string; color?: boolean; canOpen?: boolean; loading?: LoadFeed } = {},
 ): Promise<Harness> {
   const copied: string[] = [];
   const openedTargets: string[] = [];
   const columns = options.columns ?? 80;
   const rows = options.rows ?? 24;
-  const r = render(
+  const app = (o: OpenedArchive, loading: LoadFeed | null) => (
     <App
-      db={{ conn: opened.db.conn, instance: opened.db.instance }}
-      archive={opened.archive}
-      archiveId={opened.archiveId}
+      db={{ conn: o.db.conn, instance: o.db.instance }}
+      archive={o.archive}
+      archiveId={o.archiveId}
       timeZone={options.timeZone ?? 'UTC'}
       color={options.color ?? true}
       size={{ columns, rows }}
       canOpen={options.canOpen ?? false}
+      loading={loading}
       open={async (t) => {
         openedTargets.push(t);
         return true;
@@ -74,8 +78,9 @@ export async function renderApp(
       writeRaw={(d) => {
         copied.push(d);
       }}
-    />,
+    />
   );
+  const r = render(app(opened, options.loading ?? null));
   const raw = () => r.lastFrame() ?? '';
   const frame = () => stripStyles(raw());
   const h: Harness = {
@@ -121,6 +126,10 @@ export async function renderApp(
       Object.defineProperty(r.stdout, 'rows', { value: rw, configurable: true });
       r.stdout.emit('resize');
       await tick(50);
+    },
+    async swap(o) {
+      r.rerender(app(o, null));
+      await tick(20);
     },
     unmount: () => r.unmount(),
   };

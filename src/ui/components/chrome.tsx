@@ -1,6 +1,6 @@
 /** The frame around the views: header (account, counts, view tabs), status line, help overlay, error boundary. */
 import { Box, Text } from 'ink';
-import { Component, type ReactNode } from 'react';
+import { Component, type ReactNode, useSyncExternalStore } from 'react';
 import { sanitizeText } from '../../content/index.js';
 import type { HeaderInfo } from '../../db/reader-queries.js';
 import { useCommands } from '../commands.js';
@@ -18,18 +18,54 @@ export const VIEWS = [
 ] as const;
 export type ViewName = (typeof VIEWS)[number]['name'];
 
-export function headerLine(info: HeaderInfo | null, view: ViewName, width: number): Line {
+/** Where a load under way stands, while the app shows its preview (the newest posts). */
+export interface LoadState {
+  /** How much of outbox.json has been read, 0 to 1. */
+  fraction: number;
+  /** Outbox items loaded so far. */
+  items: number;
+  /** Items in the preview. */
+  previewItems: number;
+}
+
+/**
+ * The progress of a load, read by the few components that show it: a progress update re-renders them, not the
+ * whole app (which would take the loading thread's time; re-rendering everything four times a second made the load
+ * of 100k posts 0.4 s longer).
+ */
+export interface LoadFeed {
+  get(): LoadState;
+  subscribe(listener: () => void): () => void;
+}
+
+const NO_LOAD: LoadState = { fraction: 0, items: 0, previewItems: 0 };
+const NO_FEED: LoadFeed = { get: () => NO_LOAD, subscribe: () => () => undefined };
+
+/** The feed's latest state, or null without a feed. */
+export function useLoadState(feed: LoadFeed | null): LoadState | null {
+  const f = feed ?? NO_FEED;
+  const state = useSyncExternalStore(f.subscribe, f.get);
+  return feed ? state : null;
+}
+
+export function loadingText(load: LoadState): string {
+  return load.fraction >= 1 ? 'loading: finishing' : `loading ${Math.floor(load.fraction * 100)}%`;
+}
+
+export function headerLine(info: HeaderInfo | null, view: ViewName, width: number, load: LoadState | null = null): Line {
   const tabs: Line = [];
   for (const v of VIEWS) {
     tabs.push(v.name === view ? seg(`[${v.key} ${v.label}]`, 'heading') : seg(` ${v.key} ${v.label} `, 'dim'));
   }
   const tabsWidth = lineWidth(tabs);
   const who = info?.acct ? `@${sanitizeText(info.acct)}` : '';
-  const counts = info ? `${info.posts.toLocaleString('en-US')} posts · ${info.boosts.toLocaleString('en-US')} boosts` : '';
+  // The preview's counts are not the archive's: while it loads, the header says how far it has got instead.
+  const counts = load ? loadingText(load) : info ? `${info.posts.toLocaleString('en-US')} posts · ${info.boosts.toLocaleString('en-US')} boosts` : '';
   const room = width - tabsWidth - 1;
   if (room < 8) return tabs;
   // The longest form that fits: program, account and counts; then without the program's name; then cut.
-  const forms = [['mastotui', who, counts], [who, counts], [who, info ? `${info.posts.toLocaleString('en-US')} posts` : ''], ['mastotui', who]];
+  const short = load ? counts : info ? `${info.posts.toLocaleString('en-US')} posts` : '';
+  const forms = [['mastotui', who, counts], [who, counts], [who, short], ['mastotui', who]];
   const texts = forms.map((f) => f.filter(Boolean).join(' · '));
   const leftText = texts.find((t) => lineWidth([seg(t)]) <= room) ?? truncate(texts[0]!, room);
   return [seg(leftText, 'bold'), seg(' '.repeat(Math.max(1, width - tabsWidth - lineWidth([seg(leftText)])))), ...tabs];
@@ -42,6 +78,31 @@ export function statusLine(info: string, message: string, hints: readonly Comman
   const room = Math.max(0, width - lineWidth([seg(left)]) - sep.length);
   if (message) return [seg(left, 'bold'), seg(sep, 'dim'), seg(truncate(sanitizeText(message), room), 'key')];
   return [seg(left, 'bold'), seg(sep, 'dim'), seg(formatHints(hints, room), 'dim')];
+}
+
+/** The header, with the load's progress while there is one. */
+export function HeaderBar({ info, view, width, feed }: { info: HeaderInfo | null; view: ViewName; width: number; feed: LoadFeed | null }) {
+  const load = useLoadState(feed);
+  return <Bar line={headerLine(info, view, width, load)} width={width} />;
+}
+
+/** What a view that needs the whole archive shows while it loads. */
+export function LoadingPane({ label, feed, width, height }: { label: string; feed: LoadFeed; width: number; height: number }) {
+  const load = useLoadState(feed)!;
+  const items = load.items.toLocaleString('en-US');
+  const text = [
+    `${loadingText(load)} (${items} items so far).`,
+    '',
+    `${label} opens when the whole archive is loaded. Meanwhile the Posts view (1) shows the newest ${load.previewItems.toLocaleString('en-US')} posts.`,
+  ];
+  const lines: Line[] = [[seg(label, 'heading')], [], ...text.flatMap((t) => (t === '' ? [[]] : wrapText(t, width)))];
+  return (
+    <Box flexDirection="column" width={width} height={height} overflow="hidden">
+      {lines.slice(0, height).map((l, i) => (
+        <LineRow key={i} line={l} width={width} />
+      ))}
+    </Box>
+  );
 }
 
 export function Bar({ line, width }: { line: Line; width: number }) {

@@ -71,6 +71,7 @@ export function ReaderView({
   const queryId = JSON.stringify(query);
 
   useEffect(() => {
+    if (app.loading) return;
     let live = true;
     Promise.all([listCount(app.conn, app.archiveId, 'likes'), listCount(app.conn, app.archiveId, 'bookmarks')]).then(
       ([likes, bookmarks]) => live && setTabCounts({ likes, bookmarks }),
@@ -79,7 +80,7 @@ export function ReaderView({
     return () => {
       live = false;
     };
-  }, [app.conn, app.archiveId]);
+  }, [app.conn, app.archiveId, app.loading]);
 
   // Search: the positions of the matches in the current list, recomputed when the list changes.
   const term = search?.term ?? '';
@@ -99,7 +100,7 @@ export function ReaderView({
     return () => {
       live = false;
     };
-  }, [term, queryId]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [term, queryId, app.conn]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Requests from other views: open a post, or show a given set of posts.
   useEffect(() => {
@@ -141,6 +142,7 @@ export function ReaderView({
   if (tab === 'timeline') {
     const parts = [data.count === null ? '…' : count === 0 ? '0 items' : `${current.selected + 1}/${count.toLocaleString('en-US')}`];
     parts.push(order === 'newest' ? 'newest first' : 'oldest first');
+    if (app.loading) parts.push('newest only, loading');
     const f = describeFilter(filter);
     if (subset) parts.push(subset.title);
     if (f) parts.push(`filter: ${f}`);
@@ -162,22 +164,24 @@ export function ReaderView({
     run(selectedRow);
   };
   const switchTab = (delta: number) => setTab((t) => TABS[(TABS.indexOf(t) + delta + TABS.length) % TABS.length]!);
+  // While the archive loads, the list is its newest posts only: what would answer from them alone waits.
+  const whole = (what: string, run: () => void) => () => (app.loading ? app.setStatus(`${what}: after the load`) : run());
 
   const listCommands: RunnableCommand[] = [
-    { id: 'list.search', keys: ['/'], description: 'search: text, CW, alt text and hashtags', scope: 'list', hint: true, run: () => setTyping(true) },
+    { id: 'list.search', keys: ['/'], description: 'search: text, CW, alt text and hashtags', scope: 'list', hint: true, run: whole('search', () => setTyping(true)) },
     { id: 'list.next-match', keys: ['n'], description: 'next match', scope: 'list', hint: search !== null, run: () => nextMatch(1) },
     { id: 'list.prev-match', keys: ['N'], description: 'previous match', scope: 'list', run: () => nextMatch(-1) },
-    { id: 'list.filter', keys: ['f'], description: 'filter: type, visibility, language, months', scope: 'list', hint: true, run: () => push({ type: 'filter' }) },
-    { id: 'list.month', keys: ['d'], description: 'month: jump to a month', scope: 'list', hint: true, run: () => push({ type: 'month' }) },
+    { id: 'list.filter', keys: ['f'], description: 'filter: type, visibility, language, months', scope: 'list', hint: true, run: whole('filter', () => push({ type: 'filter' })) },
+    { id: 'list.month', keys: ['d'], description: 'month: jump to a month', scope: 'list', hint: true, run: whole('month jump', () => push({ type: 'month' })) },
     {
       id: 'list.order',
       keys: ['r'],
       description: 'order: newest or oldest first',
       scope: 'list',
-      run: () => {
+      run: whole('oldest first', () => {
         setOrder((o) => (o === 'newest' ? 'oldest' : 'newest'));
         if (count > 0) jump(count - 1 - current.selected);
-      },
+      }),
     },
     { id: 'list.thread', keys: ['t'], description: 'thread: of the selected post', scope: 'list', run: onRow(true, (r) => push({ type: 'thread', id: r.id })) },
     { id: 'list.links', keys: ['o'], description: 'links: of the selected post', scope: 'list', run: onRow(false, (r) => push({ type: 'links', id: r.id, kind: r.kind })) },
@@ -197,8 +201,8 @@ export function ReaderView({
         setPos({ selected: 0, top: 0 });
       },
     },
-    { id: 'list.tab-next', keys: [']'], description: 'lists: timeline, likes, bookmarks (next)', scope: 'list', hint: true, run: () => switchTab(1) },
-    { id: 'list.tab-prev', keys: ['['], description: 'lists: timeline, likes, bookmarks (previous)', scope: 'list', run: () => switchTab(-1) },
+    { id: 'list.tab-next', keys: [']'], description: 'lists: timeline, likes, bookmarks (next)', scope: 'list', hint: true, run: whole('likes and bookmarks', () => switchTab(1)) },
+    { id: 'list.tab-prev', keys: ['['], description: 'lists: timeline, likes, bookmarks (previous)', scope: 'list', run: whole('likes and bookmarks', () => switchTab(-1)) },
   ];
 
   const postActions = (fromList: boolean) => ({

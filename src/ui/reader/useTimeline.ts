@@ -99,9 +99,21 @@ export function queryKey(q: TimelineQuery): string {
   return JSON.stringify([q.archiveId, q.filter, q.order, q.ids ?? null]);
 }
 
+/** A number for each connection seen, so that a list is fetched again when the database is swapped. */
+const connectionIds = new WeakMap<object, number>();
+let connectionsSeen = 0;
+function connectionId(conn: DuckDBConnection): number {
+  let id = connectionIds.get(conn);
+  if (id === undefined) {
+    id = ++connectionsSeen;
+    connectionIds.set(conn, id);
+  }
+  return id;
+}
+
 export function useTimeline(conn: DuckDBConnection, q: TimelineQuery): PagedData<TimelineRow> {
   return usePaged(
-    `${queryKey(q)}`,
+    `${connectionId(conn)}:${queryKey(q)}`,
     () => countTimeline(conn, q),
     (offset, limit) => timelinePage(conn, q, offset, limit),
   );
