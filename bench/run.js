@@ -105,8 +105,9 @@ function hasTmux() {
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Time from starting `mastotui ARCHIVE` in a tmux pane until the reader's list and status line are on screen, and
- * the process's peak RSS then (VmHWM). `fresh` empties the cache first (cold open), else the cache is reused.
+ * Time from starting `mastotui ARCHIVE` in a tmux pane until the reader's list and status line are on screen (the
+ * newest posts, while a large archive loads), until they show the whole archive, and the process's peak RSS then
+ * (VmHWM). `fresh` empties the cache first (cold open), else the cache is reused.
  */
 async function tuiFirstFrame(archive, work, fresh) {
   const xdg = join(work, 'tui-xdg');
@@ -122,14 +123,20 @@ async function tuiFirstFrame(archive, work, fresh) {
   if (r.status !== 0) throw new Error(`tmux: ${r.stderr}`);
   const pid = Number(spawnSync('tmux', ['display', '-p', '-t', session, '#{pane_pid}'], { encoding: 'utf8' }).stdout.trim());
   let ms;
+  let wholeMs;
   let rssMB;
   try {
     for (;;) {
       const pane = spawnSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' }).stdout ?? '';
-      // The status line of the reader: "1/N · newest first │ ...".
+      // The status line of the reader: "1/N · newest first │ ...". While a large archive loads, the reader shows its
+      // newest posts ("· newest only, loading", and the header says how far the load is): the first frame; the
+      // whole archive is there when that is gone.
       if (/\d+\/[\d,]+ · (newest|oldest) first/.test(pane)) {
-        ms = performance.now() - start;
-        break;
+        ms ??= performance.now() - start;
+        if (!/· newest only, loading/.test(pane) && !/· loading (\d+%|: finishing)/.test(pane)) {
+          wholeMs = performance.now() - start;
+          break;
+        }
       }
       if (performance.now() - start > 600_000) throw new Error('tui: no first frame after 10 minutes');
       await sleep(10);
@@ -141,18 +148,20 @@ async function tuiFirstFrame(archive, work, fresh) {
     await sleep(200);
     spawnSync('tmux', ['kill-session', '-t', session]);
   }
-  return { ms: Math.round(ms), rssMB };
+  return { ms: Math.round(ms), wholeMs: Math.round(wholeMs), rssMB };
 }
 
 async function bestTui(archive, work, fresh, n = runs) {
-  let top;
+  let ms;
+  let wholeMs;
   let rss = 0;
   for (let i = 0; i < n; i++) {
     const r = await tuiFirstFrame(archive, work, fresh);
     rss = Math.max(rss, r.rssMB);
-    if (top === undefined || r.ms < top.ms) top = r;
+    ms = Math.min(ms ?? Infinity, r.ms);
+    wholeMs = Math.min(wholeMs ?? Infinity, r.wholeMs);
   }
-  return { ms: top.ms, rssMB: rss };
+  return { ms, wholeMs, rssMB: rss };
 }
 
 function duckdbVersion() {
@@ -224,10 +233,11 @@ const table = (head, rows) => {
 };
 const first = (r) => r.tuiCold?.ms ?? r.cold.firstPageMs;
 table(
-  ['posts', 'cold open to first frame', 'peak RSS', 'reopen to first frame', 'items/s', 'scroll top / middle / end', 'search', 'stats', 'SQL query'],
+  ['posts', 'cold open to first frame', 'whole archive on screen', 'peak RSS', 'reopen to first frame', 'items/s', 'scroll top / middle / end', 'search', 'stats', 'SQL query'],
   results.map((r) => [
     sizeText(r.posts),
-    r.tuiCold ? `${s(r.tuiCold.ms)} (load ${s(r.cold.openMs)})` : `${s(r.cold.firstPageMs)}`,
+    r.tuiCold ? `${s(r.tuiCold.ms)}${r.tuiCold.wholeMs > r.tuiCold.ms ? ' (newest posts)' : ''}` : `${s(r.cold.firstPageMs)}`,
+    r.tuiCold ? `${s(r.tuiCold.wholeMs)} (load ${s(r.cold.openMs)})` : '-',
     `${r.tuiCold ? Math.max(r.tuiCold.rssMB, r.cold.rssMB) : r.cold.rssMB} MB`,
     r.tuiReopen ? `${s(r.tuiReopen.ms)} (open ${s(r.reopen.openMs)})` : s(r.reopen.firstPageMs),
     `${Math.round(r.cold.items / (r.cold.openMs / 1000)).toLocaleString('en-US')}`,

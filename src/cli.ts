@@ -141,7 +141,12 @@ async function main(): Promise<number> {
     onLoadStart: interactive
       ? (archive) => {
           previewing = import('./db/preview.js')
-            .then(({ openPreview }) => openPreview(archive, previewOptions()))
+            .then(({ openPreview }) =>
+              openPreview(archive, {
+                ...previewOptions(),
+                onProgress: (bytes, totalBytes) => progress?.update({ file: 'the newest posts', bytes, totalBytes, items: 0 }),
+              }),
+            )
             .catch(() => null);
           void previewing.then((preview) => preview && showPreview(preview));
           return previewing;

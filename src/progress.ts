@@ -19,7 +19,8 @@ export class ProgressBar {
     const width = 24;
     const filled = Math.round(fraction * width);
     const bar = '█'.repeat(filled) + '░'.repeat(width - filled);
-    const line = `loading ${p.file} ${bar} ${String(Math.round(fraction * 100)).padStart(3)}%  ${megabytes(p.bytes)} / ${megabytes(p.totalBytes)}  ${p.items.toLocaleString('en-US')} items`;
+    const items = p.items > 0 ? `  ${p.items.toLocaleString('en-US')} items` : '';
+    const line = `loading ${p.file} ${bar} ${String(Math.round(fraction * 100)).padStart(3)}%  ${megabytes(p.bytes)} / ${megabytes(p.totalBytes)}${items}`;
     const columns = this.out.columns || 80;
     this.out.write(`\r${line.slice(0, columns - 1)}\x1b[K`);
     this.drawn = true;
