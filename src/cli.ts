@@ -140,6 +140,7 @@ async function main(): Promise<number> {
     onCacheHit: startApp,
     onLoadStart: interactive
       ? (archive) => {
+          startApp(); // while the outbox inflates on other threads
           previewing = import('./db/preview.js')
             .then(({ openPreview }) =>
               openPreview(archive, {
@@ -164,7 +165,8 @@ async function main(): Promise<number> {
     const preview = await previewReady;
     progress?.done();
     appShown = true;
-    return await runWithPreview(preview, loading, stop, progressListeners, timeZone, lockDown, startApp, () => appModule!);
+    startApp();
+    return await runWithPreview({ preview, loading, stop, progressListeners, timeZone, lockDown, app: appModule! });
   }
   // Loaded before any preview was ready: a preview that comes later is not needed.
   void previewing?.then((preview) => preview?.close());
@@ -231,21 +233,34 @@ function previewOptions(): { minOutboxBytes?: number } {
  * The app on a preview while the load goes on. Quitting before the load is done stops it (nothing is written); a
  * load that fails ends the app, and its error is reported like any other.
  */
-async function runWithPreview(
-  preview: Preview,
-  loading: Promise<OpenedArchive>,
-  stop: AbortController,
-  progressListeners: Array<(p: LoadProgress) => void>,
-  timeZone: string,
-  lockDown: (conn: OpenedArchive['db']['conn'], timeZone: string) => Promise<void>,
-  startApp: () => void,
-  appModule: () => Promise<typeof import('./ui/run.js')>,
-): Promise<number> {
+async function runWithPreview({
+  preview,
+  loading,
+  stop,
+  progressListeners,
+  timeZone,
+  lockDown,
+  app,
+}: {
+  preview: Preview;
+  loading: Promise<OpenedArchive>;
+  stop: AbortController;
+  progressListeners: Array<(p: LoadProgress) => void>;
+  timeZone: string;
+  lockDown: (conn: OpenedArchive['db']['conn'], timeZone: string) => Promise<void>;
+  app: Promise<typeof import('./ui/run.js')>;
+}): Promise<number> {
   let settled: 'running' | 'loaded' | 'failed' = 'running';
   const done = loading.then(
     async (whole) => {
+      try {
+        await lockDown(whole.db.conn, timeZone);
+      } catch (error) {
+        settled = 'failed';
+        await whole.close();
+        throw error;
+      }
       settled = 'loaded';
-      await lockDown(whole.db.conn, timeZone);
       return whole;
     },
     (error: unknown) => {
@@ -256,8 +271,7 @@ async function runWithPreview(
   done.catch(() => undefined);
   try {
     await lockDown(preview.db.conn, timeZone);
-    startApp();
-    const { runApp } = await appModule();
+    const { runApp } = await app;
     const code = await runApp(preview, {
       timeZone,
       pending: { done, onProgress: (listener) => progressListeners.push(listener), previewItems: preview.items },
