@@ -22,8 +22,11 @@ export interface PendingLoad {
   previewItems: number;
 }
 
-/** The header's loading figure is redrawn at most this often (each redraw takes the loading thread's time). */
-const PROGRESS_REDRAW_MS = 1000;
+/**
+ * The header's loading figure is redrawn at most this often: each redraw takes the time of the thread that appends
+ * (redrawing the whole app four times a second made the 100k load 0.4 s longer; now only the header redraws).
+ */
+const PROGRESS_REDRAW_MS = 500;
 
 const ENTER_ALT = '\u001b[?1049h\u001b[H\u001b[2J';
 const LEAVE_ALT = '\u001b[?25h\u001b[?1049l';
