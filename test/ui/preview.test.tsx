@@ -96,6 +96,10 @@ describe('the app on a preview', () => {
     await h.press('j', 'j');
     await h.waitFor((f) => statusLine(f).startsWith(`3/${PREVIEW_ITEMS} ·`), 'the third row');
     const selected = h.selected();
+    await h.press(KEYS.enter);
+    await h.waitFor((f) => /\n(Post|Boost)\b/.test(f) && !f.includes('reading…'), 'the post');
+    await h.press('q');
+    await h.waitFor((f) => statusLine(f).startsWith(`3/${PREVIEW_ITEMS} ·`), 'the list again');
 
     await h.swap(tracked(whole));
     const after = await h.waitFor((f) => statusLine(f).startsWith('3/30 · newest first'), 'the whole list, same row');
