@@ -50,8 +50,9 @@ async function open(cacheDir) {
 /** What the reader runs before its first frame: the header line, the list's length, one screen of rows. */
 async function firstPage(opened) {
   const rq = await load('db/reader-queries.js');
+  const detail = await load('db/reader-detail-queries.js');
   const q = { archiveId: opened.archiveId, filter: rq.NO_FILTER, order: 'newest' };
-  await rq.headerInfo(opened.db.conn, opened.archiveId);
+  await (detail.headerInfo ?? rq.headerInfo)(opened.db.conn, opened.archiveId);
   const count = await rq.countTimeline(opened.db.conn, q);
   const rows = await rq.timelinePage(opened.db.conn, q, 0, SCREEN_ROWS);
   return { count, rows: rows.length, q, rq };
@@ -101,6 +102,23 @@ const tasks = {
       searchCommonMs: await best(5, () => rq.searchPositions(conn, q, 'coffee')),
       searchRareMs: await best(5, () => rq.searchPositions(conn, q, 'zzyzx-not-there')),
     };
+    // A filtered list (posts that are not replies): its first page on a new connection numbers it, later pages read
+    // positions (src/db/numbered-lists.ts).
+    const fq = { ...q, filter: { ...rq.NO_FILTER, type: 'posts' } };
+    out.filteredFirstMs = await best(3, async () => {
+      const fresh = await opened.db.instance.connect();
+      try {
+        await rq.timelinePage(fresh, fq, 0, SCREEN_ROWS);
+      } finally {
+        fresh.closeSync();
+      }
+    });
+    const filteredCount = await rq.countTimeline(conn, fq);
+    const filteredPage = (offset) => () => rq.timelinePage(conn, fq, offset, SCREEN_ROWS);
+    out.filteredScrollTopMs = await best(9, filteredPage(0));
+    out.filteredScrollMiddleMs = await best(9, filteredPage(Math.floor(filteredCount / 2)));
+    out.filteredScrollEndMs = await best(9, filteredPage(Math.max(0, filteredCount - SCREEN_ROWS)));
+    out.filteredSearchMs = await best(5, () => rq.searchPositions(conn, fq, 'coffee'));
     let stats;
     try {
       stats = await load('stats/run.js');

@@ -247,6 +247,15 @@ table(
     f(r.queries.sqlMs),
   ]),
 );
+table(
+  ['posts', 'filtered list (posts, no replies): first page, numbering it', 'then scroll top / middle / end', 'search in it'],
+  results.map((r) => [
+    sizeText(r.posts),
+    f(r.queries.filteredFirstMs),
+    `${f(r.queries.filteredScrollTopMs)} / ${f(r.queries.filteredScrollMiddleMs)} / ${f(r.queries.filteredScrollEndMs)}`,
+    f(r.queries.filteredSearchMs),
+  ]),
+);
 if (withAlternatives) {
   table(
     ['posts', 'mastotui cold load', 'floor: inflate + split + JSON.parse', 'cold / floor', 'DuckDB read_json (extract + read)', 'read_json / cold', 'RSS: mastotui / read_json'],

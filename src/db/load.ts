@@ -22,6 +22,7 @@ import type { AccountRow, LoadIssue } from '../ingest/rows.js';
 import { SplitError } from '../ingest/splitter.js';
 import { splitStream } from '../ingest/split-stream.js';
 import { SCHEMA_VERSION } from './connection.js';
+import { numberedRowsSql } from './numbered-lists.js';
 import { type OutboxPipeline, type PipelineOptions, prepareOutboxPipeline } from './outbox-pipeline.js';
 import { TableWriter } from './writer.js';
 
@@ -82,11 +83,17 @@ export const LOAD_MEMORY_LIMIT = '128MB';
  */
 export const DERIVE_MEMORY_LIMIT = '256MB';
 
-/** MASTOTUI_TRACE_LOAD=1 prints when each phase of a load ends (ms since the load began) on stderr, for tuning. */
+/**
+ * MASTOTUI_TRACE_LOAD=1 prints when each phase of a load ends (ms since the load began) and the process's resident
+ * memory then, on stderr, for tuning.
+ */
 function tracer(): (phase: string) => void {
   if (!process.env.MASTOTUI_TRACE_LOAD) return () => undefined;
   const start = performance.now();
-  return (phase) => process.stderr.write(`load ${phase} ${Math.round(performance.now() - start)} ms\n`);
+  return (phase) => {
+    const rss = Math.round(process.memoryUsage.rss() / 2 ** 20);
+    process.stderr.write(`load ${phase} ${Math.round(performance.now() - start)} ms, RSS ${rss} MB\n`);
+  };
 }
 
 export async function loadArchive(conn: DuckDBConnection, archive: Archive, options: LoadOptions): Promise<LoadResult> {
@@ -401,25 +408,15 @@ async function deriveThreads(conn: DuckDBConnection, archiveId: string) {
 
 /**
  * timeline_order: every timeline row's place in the newest-first list (pos) and the oldest-first one (oldest_pos),
- * stored in pos order so that a page (WHERE pos >= offset AND pos < offset + n) reads one small range. One sort:
- * oldest_pos is pos counted from the end, except that rows without a time come last in both orders (DuckDB sorts
- * NULLs last either way), so those are counted from the end of their own block. Built after the threads, in the load's
- * transaction. Measured on 2 cores (MASTOTUI_TRACE_LOAD): 47 ms for 100k items, 0.55 s for 1M (1.1 s with the
- * machine busy), and the cache file grows by 3 MB and 27 MB; the 1M load's peak RSS stayed at 860 MB.
+ * stored in pos order so that a page (WHERE pos >= offset AND pos < offset + n) reads one small range (the numbering
+ * is numberedRowsSql's, which filtered lists share). Built after the threads, in the load's transaction. Measured on
+ * 2 cores (MASTOTUI_TRACE_LOAD): 47 ms for 100k items, 0.55 s for 1M (1.1 s with the machine busy), and the cache
+ * file grows by 3 MB and 27 MB; the 1M load's peak RSS stayed at 860 MB.
  */
 async function deriveTimelineOrder(conn: DuckDBConnection, archiveId: string) {
   await conn.run(
     `INSERT INTO timeline_order
-     SELECT archive_id, pos,
-       (CASE WHEN created_at IS NULL THEN dated + total - 1 - pos ELSE dated - 1 - pos END)::INTEGER,
-       kind, id, created_at
-     FROM (
-       SELECT archive_id, kind, id, created_at,
-         (row_number() OVER (ORDER BY created_at DESC, id DESC) - 1)::INTEGER AS pos,
-         count(*) OVER () AS total, count(created_at) OVER () AS dated
-       FROM timeline WHERE archive_id = $1
-     )
-     ORDER BY pos`,
+     ${numberedRowsSql('SELECT archive_id, kind, id, created_at FROM timeline WHERE archive_id = $1')}`,
     [archiveId],
   );
 }

@@ -1,4 +1,7 @@
-/** The reader's detail queries: one post (with media, poll, emoji), one boost, the thread around a post. */
+/**
+ * The reader's other queries: one post (with media, poll, emoji), one boost, the thread around a post, what an id
+ * is, the header's counts and the filter form's choices. The list's own queries are in reader-queries.ts.
+ */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Cell } from './runner.js';
 import { num, query, str } from './reader-queries.js';
@@ -186,4 +189,57 @@ export async function threadOf(conn: DuckDBConnection, archiveId: string, id: st
     cw: str(r[6]),
     text: String(r[7] ?? ''),
   }));
+}
+
+/** Everything the filter form offers: languages and months that occur, with counts. */
+export async function filterChoices(
+  conn: DuckDBConnection,
+  archiveId: string,
+): Promise<{ languages: { language: string; count: number }[]; months: string[] }> {
+  const languages = await query(
+    conn,
+    `SELECT coalesce(language, '') AS l, count(*) FROM posts WHERE archive_id = $archive GROUP BY l ORDER BY 2 DESC, 1`,
+    { archive: archiveId },
+  );
+  const months = await query(
+    conn,
+    `SELECT DISTINCT strftime(created_at, '%Y-%m') AS m FROM timeline WHERE archive_id = $archive ORDER BY m`,
+    { archive: archiveId },
+  );
+  return {
+    languages: languages.map((r) => ({ language: String(r[0]), count: num(r[1]) })),
+    months: months.map((r) => String(r[0])),
+  };
+}
+
+export interface HeaderInfo {
+  acct: string | null;
+  displayName: string | null;
+  posts: number;
+  boosts: number;
+}
+
+export async function headerInfo(conn: DuckDBConnection, archiveId: string): Promise<HeaderInfo> {
+  const a = { archive: archiveId };
+  const rows = await query(
+    conn,
+    `SELECT (SELECT acct FROM account WHERE archive_id = $archive LIMIT 1),
+       (SELECT display_name FROM account WHERE archive_id = $archive LIMIT 1),
+       (SELECT count(*) FROM posts WHERE archive_id = $archive),
+       (SELECT count(*) FROM boosts WHERE archive_id = $archive)`,
+    a,
+  );
+  const r = rows[0] ?? [];
+  return { acct: str(r[0]), displayName: str(r[1]), posts: num(r[2]), boosts: num(r[3]) };
+}
+
+/** Whether an id is a post, a boost, or neither. */
+export async function itemKind(conn: DuckDBConnection, archiveId: string, id: string): Promise<'post' | 'boost' | null> {
+  const rows = await query(
+    conn,
+    `SELECT kind FROM timeline WHERE archive_id = $archive AND id = $id ORDER BY kind DESC LIMIT 1`,
+    { archive: archiveId, id },
+  );
+  const kind = rows[0]?.[0];
+  return kind === 'post' || kind === 'boost' ? kind : null;
 }

@@ -2,16 +2,17 @@
  * The queries of the reader's list (the timeline: count, pages, search, months, filter choices). Post, boost and
  * thread details are in reader-detail-queries.ts, the profile and its lists in profile-queries.ts. All are
  * parameterised; the only SQL assembled at run time is
- * the choice between constant ORDER BY clauses and column names. The whole timeline (no filter, no subset: what the
- * reader opens on) is paged by position in timeline_order, numbered at load time, in constant time whatever the
- * archive's length; filtered lists are paged with LIMIT/OFFSET over an ordered scan, which sorts the filtered rows
- * for every page. Only the rows on screen are ever read in full, and counts, month offsets and search-match positions
- * come from one query each.
+ * the choice between constant ORDER BY clauses and table and column names. Lists are paged by position, in constant
+ * time whatever the archive's length: the whole timeline (no filter, no subset: what the reader opens on) in
+ * timeline_order, numbered at load time, a filtered list in a table numbered on its first page (numbered-lists.ts).
+ * Subsets (a thread, the posts of an SQL result) keep their own order and are sorted for every page. Only the rows
+ * on screen are ever read in full, and counts, month offsets and search-match positions come from one query each.
  *
  * Times are returned as ISO 8601 UTC strings (format them with the user's zone in the UI); the date-range filter
  * and month grouping run inside DuckDB in the session TimeZone, which the app sets to the user's zone.
  */
 import { BIGINT, type DuckDBConnection, LIST, VARCHAR, listValue } from '@duckdb/node-api';
+import { type ListSource, withNumberedList } from './numbered-lists.js';
 import { type Cell, toCell } from './runner.js';
 
 export const TIMELINE_TYPES = ['all', 'posts', 'replies', 'boosts', 'media', 'polls', 'dms'] as const;
@@ -88,7 +89,7 @@ function monthBound(month: string | null, next: boolean): string | null {
  * the place of the row in TimelineQuery.ids.
  */
 const FILTERED = `
-  SELECT t.kind, t.id, t.created_at, list_position($ids, t.id) AS subset_pos
+  SELECT t.archive_id, t.kind, t.id, t.created_at, list_position($ids, t.id) AS subset_pos
   FROM timeline t
   WHERE t.archive_id = $archive
     AND ($vis IS NULL OR t.visibility = $vis)
@@ -149,15 +150,41 @@ export function isWholeTimeline(q: TimelineQuery): boolean {
   );
 }
 
-/** timeline_order's position column for each order (constants). */
+/** The position column of a numbered table (timeline_order's columns) for each order (constants). */
 const POSITION = { newest: 'pos', oldest: 'oldest_pos' } as const;
 
 const ORDER_PARAMS = { archive: VARCHAR };
 
+/** A filtered list's rows, to be numbered (numbered-lists.ts); the key names the filter, not the order. */
+function listSource(q: TimelineQuery): ListSource {
+  const [params, types] = timelineParams({ ...q, ids: undefined });
+  const f = q.filter;
+  return { key: JSON.stringify([q.archiveId, f.type, f.visibility, f.language, params.from, params.to]), sql: FILTERED, params, types };
+}
+
+/**
+ * Answers a question about q's list from the table that numbers it (`byPosition`, given the table's name): the
+ * whole timeline's timeline_order, or a filtered list's numbered table, made first unless `make` is false. A subset,
+ * or a filtered list not numbered when `make` is false, is answered by `sorted`.
+ */
+async function answer<T>(
+  conn: DuckDBConnection,
+  q: TimelineQuery,
+  byPosition: (table: string) => Promise<T>,
+  sorted: () => Promise<T>,
+  make = true,
+): Promise<T> {
+  if (q.ids !== undefined) return sorted();
+  if (isWholeTimeline(q)) return byPosition('timeline_order');
+  return withNumberedList(conn, listSource(q), byPosition, make ? undefined : sorted);
+}
+
+/** The number of rows in the list; a filter being edited is counted without numbering its rows. */
 export async function countTimeline(conn: DuckDBConnection, q: TimelineQuery): Promise<number> {
-  if (!isWholeTimeline(q)) return countSorted(conn, q);
-  // 1.7 ms against 2.4 ms through FILTERED at 1M items, 0.9 against 1.4 at 100k.
-  return num((await query(conn, `SELECT count(*) FROM timeline_order WHERE archive_id = $archive`, { archive: q.archiveId }, ORDER_PARAMS))[0]?.[0]);
+  // From timeline_order: 1.7 ms against 2.4 ms through FILTERED at 1M items, 0.9 against 1.4 at 100k.
+  const byPosition = async (table: string) =>
+    num((await query(conn, `SELECT count(*) FROM ${table} WHERE archive_id = $archive`, { archive: q.archiveId }, ORDER_PARAMS))[0]?.[0]);
+  return answer(conn, q, byPosition, () => countSorted(conn, q), false);
 }
 
 async function countSorted(conn: DuckDBConnection, q: TimelineQuery): Promise<number> {
@@ -175,14 +202,20 @@ function pageBounds(offset: number, limit: number): { offset: number; limit: num
   return { offset: whole(offset), limit: whole(limit) };
 }
 
-/** One page of the list (the whole timeline from timeline_order, a filtered list by sorting it). */
+/** One page of the list (by position in its numbered table; a subset by sorting it). */
 export async function timelinePage(conn: DuckDBConnection, q: TimelineQuery, offset: number, limit: number): Promise<TimelineRow[]> {
-  return isWholeTimeline(q) ? pageByPosition(conn, q, offset, limit) : pageSorted(conn, q, offset, limit);
+  return answer(
+    conn,
+    q,
+    (table) => pageByPosition(conn, table, q, offset, limit),
+    () => pageSorted(conn, q, offset, limit),
+  );
 }
 
 /**
- * A page of the whole timeline: the keys at positions [offset, offset + limit) of timeline_order (a range of the
- * table, which is stored in pos order), then their columns from the timeline view. Joining the view on (kind, id)
+ * A page of a numbered list: the keys at positions [offset, offset + limit) of its table (timeline_order or a
+ * numbered filtered list: a range of the table, which is stored in pos order), then their columns from the timeline
+ * view. Joining the view on (kind, id)
  * alone scans every post (21 ms at 1M items); bounding its created_at by the page's earliest and latest time lets
  * DuckDB skip every row group outside them (it pushes the subqueries' values into the scans as filters), because
  * posts and boosts are stored in outbox order, which is about chronological. Were they not, the page would still be
@@ -197,13 +230,19 @@ export async function timelinePage(conn: DuckDBConnection, q: TimelineQuery, off
  * `rowid IN (...)` of the 24 rows 2.7-3.1 ms, not used because DuckDB may renumber rowids when a checkpoint compacts
  * a table with deleted rows (the loader deletes superseded items).
  */
-async function pageByPosition(conn: DuckDBConnection, q: TimelineQuery, offset: number, limit: number): Promise<TimelineRow[]> {
+async function pageByPosition(
+  conn: DuckDBConnection,
+  table: string,
+  q: TimelineQuery,
+  offset: number,
+  limit: number,
+): Promise<TimelineRow[]> {
   const b = pageBounds(offset, limit);
   const pos = POSITION[q.order];
   const rows = await query(
     conn,
     `WITH page AS (
-       SELECT kind, id, created_at, ${pos} AS n FROM timeline_order
+       SELECT kind, id, created_at, ${pos} AS n FROM ${table}
        WHERE archive_id = $archive AND ${pos} >= $offset AND ${pos} < $end
      ),
      found AS (
@@ -266,7 +305,30 @@ export function likePattern(term: string): string {
 export async function searchPositions(conn: DuckDBConnection, q: TimelineQuery, term: string): Promise<number[]> {
   const trimmed = term.trim();
   if (trimmed === '') return [];
+  const byPosition = (table: string) =>
+    matchPositions(
+      conn,
+      `SELECT kind, id, ${POSITION[q.order]} AS rn FROM ${table} WHERE archive_id = $archive`,
+      { archive: q.archiveId, ...searchPatterns(trimmed) },
+      ORDER_PARAMS,
+    );
+  return answer(conn, q, byPosition, () => searchSorted(conn, q, trimmed));
+}
+
+function searchPatterns(term: string): Params {
+  return { pattern: likePattern(term), tag: likePattern(term.replace(/^#/, '')) };
+}
+
+async function searchSorted(conn: DuckDBConnection, q: TimelineQuery, term: string): Promise<number[]> {
+  const trimmed = term.trim();
+  if (trimmed === '') return [];
   const [p, t] = timelineParams(q);
+  const ordered = `SELECT kind, id, row_number() OVER (${orderOf(q)}) - 1 AS rn FROM (${FILTERED})`;
+  return matchPositions(conn, ordered, { ...p, ...searchPatterns(trimmed) }, t);
+}
+
+/** The positions (`rn` of `ordered`, a list's keys numbered in its order) of the rows a search pattern matches. */
+async function matchPositions(conn: DuckDBConnection, ordered: string, params: Params, types: Params): Promise<number[]> {
   const rows = await query(
     conn,
     `WITH hits AS (
@@ -276,11 +338,11 @@ export async function searchPositions(conn: DuckDBConnection, q: TimelineQuery, 
        UNION SELECT 'post', post_id FROM hashtags WHERE archive_id = $archive AND tag ILIKE $tag ESCAPE '\\'
        UNION SELECT 'boost', id FROM boosts WHERE archive_id = $archive AND post_uri ILIKE $pattern ESCAPE '\\'
      ),
-     ordered AS (SELECT kind, id, row_number() OVER (${orderOf(q)}) - 1 AS rn FROM (${FILTERED}))
+     ordered AS (${ordered})
      SELECT rn FROM ordered SEMI JOIN hits ON hits.kind = ordered.kind AND hits.id = ordered.id
      ORDER BY rn`,
-    { ...p, pattern: likePattern(trimmed), tag: likePattern(trimmed.replace(/^#/, '')) },
-    { ...t, pattern: VARCHAR, tag: VARCHAR },
+    params,
+    { ...types, pattern: VARCHAR, tag: VARCHAR },
   );
   return rows.map((r) => num(r[0]));
 }
@@ -294,18 +356,20 @@ export interface MonthCount {
 
 /** Months of the filtered list (user's zone), newest first, with where each starts in the list. */
 export async function monthOffsets(conn: DuckDBConnection, q: TimelineQuery): Promise<MonthCount[]> {
-  if (!isWholeTimeline(q)) return monthsSorted(conn, q);
-  // The positions are already numbered: 110 ms against 160-170 ms at 1M items (most of what is left is strftime in
-  // the user's zone); the same 23 ms either way at 100k.
-  const rows = await query(
-    conn,
-    `SELECT strftime(created_at, '%Y-%m') AS month, count(*), min(${POSITION[q.order]})
-     FROM timeline_order WHERE archive_id = $archive
-     GROUP BY month ORDER BY month DESC`,
-    { archive: q.archiveId },
-    ORDER_PARAMS,
-  );
-  return rows.map(monthCount);
+  // From timeline_order: 110 ms against 160-170 ms sorting at 1M items (most of what is left is strftime in the
+  // user's zone); the same 23 ms either way at 100k.
+  const byPosition = async (table: string) =>
+    (
+      await query(
+        conn,
+        `SELECT strftime(created_at, '%Y-%m') AS month, count(*), min(${POSITION[q.order]})
+         FROM ${table} WHERE archive_id = $archive
+         GROUP BY month ORDER BY month DESC`,
+        { archive: q.archiveId },
+        ORDER_PARAMS,
+      )
+    ).map(monthCount);
+  return answer(conn, q, byPosition, () => monthsSorted(conn, q));
 }
 
 async function monthsSorted(conn: DuckDBConnection, q: TimelineQuery): Promise<MonthCount[]> {
@@ -326,60 +390,7 @@ function monthCount(r: Cell[]): MonthCount {
 }
 
 /**
- * The answers of countTimeline, timelinePage and monthOffsets computed by sorting the filtered timeline, whatever the
- * query: what filtered lists use. Exported so that tests can hold the whole timeline's fast path to them.
+ * The answers of countTimeline, timelinePage, monthOffsets and searchPositions computed by sorting the filtered
+ * timeline, whatever the query: what subsets use. Exported so that tests can hold the numbered lists' answers to them.
  */
-export const sortedTimeline = { count: countSorted, page: pageSorted, months: monthsSorted };
-
-/** Everything the filter form offers: languages and months that occur, with counts. */
-export async function filterChoices(
-  conn: DuckDBConnection,
-  archiveId: string,
-): Promise<{ languages: { language: string; count: number }[]; months: string[] }> {
-  const languages = await query(
-    conn,
-    `SELECT coalesce(language, '') AS l, count(*) FROM posts WHERE archive_id = $archive GROUP BY l ORDER BY 2 DESC, 1`,
-    { archive: archiveId },
-  );
-  const months = await query(
-    conn,
-    `SELECT DISTINCT strftime(created_at, '%Y-%m') AS m FROM timeline WHERE archive_id = $archive ORDER BY m`,
-    { archive: archiveId },
-  );
-  return {
-    languages: languages.map((r) => ({ language: String(r[0]), count: num(r[1]) })),
-    months: months.map((r) => String(r[0])),
-  };
-}
-
-export interface HeaderInfo {
-  acct: string | null;
-  displayName: string | null;
-  posts: number;
-  boosts: number;
-}
-
-export async function headerInfo(conn: DuckDBConnection, archiveId: string): Promise<HeaderInfo> {
-  const a = { archive: archiveId };
-  const rows = await query(
-    conn,
-    `SELECT (SELECT acct FROM account WHERE archive_id = $archive LIMIT 1),
-       (SELECT display_name FROM account WHERE archive_id = $archive LIMIT 1),
-       (SELECT count(*) FROM posts WHERE archive_id = $archive),
-       (SELECT count(*) FROM boosts WHERE archive_id = $archive)`,
-    a,
-  );
-  const r = rows[0] ?? [];
-  return { acct: str(r[0]), displayName: str(r[1]), posts: num(r[2]), boosts: num(r[3]) };
-}
-
-/** Whether an id is a post, a boost, or neither. */
-export async function itemKind(conn: DuckDBConnection, archiveId: string, id: string): Promise<'post' | 'boost' | null> {
-  const rows = await query(
-    conn,
-    `SELECT kind FROM timeline WHERE archive_id = $archive AND id = $id ORDER BY kind DESC LIMIT 1`,
-    { archive: archiveId, id },
-  );
-  const kind = rows[0]?.[0];
-  return kind === 'post' || kind === 'boost' ? kind : null;
-}
+export const sortedTimeline = { count: countSorted, page: pageSorted, months: monthsSorted, search: searchSorted };

@@ -233,7 +233,8 @@ CREATE TABLE load_issues (
 -- timeline_order: the timeline's rows numbered in the reader's two orders, once at load time, so that lists page by position.
 -- Derived by the loader (load.ts) and read-only after. A page of the unfiltered list is the rows with pos in
 -- [offset, offset + 24), found without sorting the whole timeline for every page (which took 12-74 ms a page at 1M
--- items, growing with the offset); filtered lists still sort (reader-queries.ts).
+-- items, growing with the offset). Filtered lists are numbered the same way on their first page, into a temporary
+-- table of the connection (numbered-lists.ts).
 CREATE TABLE timeline_order (
   archive_id VARCHAR,
   pos INTEGER,                --- place in the newest-first list (created_at DESC, id DESC), from 0; stored in this order

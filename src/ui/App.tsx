@@ -8,7 +8,7 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { Box, Text, useApp, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Archive } from '../archive/index.js';
-import { headerInfo, type HeaderInfo } from '../db/reader-queries.js';
+import { headerInfo, type HeaderInfo } from '../db/reader-detail-queries.js';
 import { CommandRouter, CommandRouterProvider, useCommands, useRegistry, type RunnableCommand } from './commands.js';
 import { Bar, HeaderBar, HelpOverlay, type LoadFeed, LoadingPane, statusLine, VIEWS, ViewErrorBoundary, type ViewName } from './components/chrome.js';
 import { ColorContext } from './components/Lines.js';

@@ -1,14 +1,13 @@
 /**
  * The whole timeline is paged, counted and split into months from timeline_order (numbered at load time); every
- * answer must equal the one computed by sorting the timeline (sortedTimeline, what filtered lists use): same rows,
+ * answer must equal the one computed by sorting the timeline (sortedTimeline, what subsets use): same rows,
  * same order, same values, for any offset and limit, in both orders. Checked on the sample, on a generated archive
  * whose outbox is shuffled and full of equal and missing times, and on random small outboxes.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateArchive, mulberry32 } from '../../fixtures/generate.js';
 import { type OpenedArchive, openArchiveDatabase } from '../../src/db/cache.js';
 import { lockDown } from '../../src/db/connection.js';
 import {
@@ -21,10 +20,9 @@ import {
   type TimelineQuery,
 } from '../../src/db/reader-queries.js';
 import { REPO, tempDir } from '../helpers/archives.js';
+import { ACTOR, PUBLIC, shuffledArchive } from '../helpers/shuffled-archive.js';
 
 const ORDERS = ['newest', 'oldest'] as const;
-const ACTOR = 'https://example.social/users/ada';
-const PUBLIC = 'https://www.w3.org/ns/activitystreams#Public';
 
 async function open(path: string, options: { cacheDir?: string } = {}): Promise<OpenedArchive> {
   const opened = await openArchiveDatabase(path, options.cacheDir ? { cacheDir: options.cacheDir } : { cache: false });
@@ -109,7 +107,7 @@ describe('the whole timeline from timeline_order', () => {
       }
     });
 
-    it('is used only for the whole timeline: a filter or a subset sorts', () => {
+    it('is used only for the whole timeline (a filter gets a numbered list of its own, a subset sorts)', () => {
       const q = whole(opened, 'newest');
       expect(isWholeTimeline({ ...q, filter: { ...NO_FILTER, type: 'posts' } })).toBe(false);
       expect(isWholeTimeline({ ...q, filter: { ...NO_FILTER, visibility: 'public' } })).toBe(false);
@@ -126,40 +124,7 @@ describe('the whole timeline from timeline_order', () => {
     let opened: OpenedArchive;
     let n: number;
     beforeAll(async () => {
-      const dir = join(await tempDir(), 'archive');
-      await generateArchive({ posts: 1500, out: dir, format: 'folder', seed: 11 });
-      const outboxPath = join(dir, 'outbox.json');
-      const outbox = JSON.parse(await readFile(outboxPath, 'utf8')) as { orderedItems: Record<string, unknown>[]; totalItems: number };
-      const rand = mulberry32(5);
-      const items = outbox.orderedItems;
-      // Few distinct times, so that many rows tie and the id decides; some items without a time or with a bad one.
-      const times = Array.from({ length: 40 }, (_, i) => `2023-${String((i % 12) + 1).padStart(2, '0')}-0${(i % 3) + 1}T1${i % 10}:00:00Z`);
-      for (const item of items) {
-        const object = typeof item.object === 'object' && item.object !== null ? (item.object as Record<string, unknown>) : null;
-        const r = rand();
-        const published = r < 0.03 ? undefined : r < 0.05 ? 'not a time' : times[Math.floor(rand() * times.length)];
-        item.published = published;
-        if (object) object.published = published;
-      }
-      // Ids of different lengths at one time: as text, '9' sorts after '10' and '100'.
-      for (const id of ['9', '10', '100', '99']) {
-        items.push({
-          id: `${ACTOR}/statuses/${id}/activity`,
-          type: 'Create',
-          actor: ACTOR,
-          published: times[0],
-          to: [PUBLIC],
-          object: { id: `${ACTOR}/statuses/${id}`, type: 'Note', published: times[0], content: `<p>short id ${id}</p>`, to: [PUBLIC] },
-        });
-      }
-      items.push({ id: `${ACTOR}/statuses/98/activity`, type: 'Announce', actor: ACTOR, published: times[0], to: [PUBLIC], object: 'https://other.example/notes/1' });
-      // Fisher-Yates with a seeded generator: the outbox is far from chronological.
-      for (let i = items.length - 1; i > 0; i--) {
-        const j = Math.floor(rand() * (i + 1));
-        [items[i], items[j]] = [items[j]!, items[i]!];
-      }
-      outbox.totalItems = items.length;
-      await writeFile(outboxPath, JSON.stringify(outbox));
+      const dir = await shuffledArchive();
       // Through the cache: the order table is read back from a checkpointed, read-only file.
       opened = await open(dir, { cacheDir: await tempDir() });
       n = await scalar(opened, 'SELECT count(*) FROM timeline');

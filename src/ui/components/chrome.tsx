@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import { Component, type ReactNode, useSyncExternalStore } from 'react';
 import { sanitizeText } from '../../content/index.js';
-import type { HeaderInfo } from '../../db/reader-queries.js';
+import type { HeaderInfo } from '../../db/reader-detail-queries.js';
 import { useCommands } from '../commands.js';
 import { formatHints, formatKeys, helpSections, type Command } from '../keymap.js';
 import { ROW_LEGEND } from '../reader/row.js';

@@ -1,7 +1,8 @@
 /** The filter form: type, visibility, language and a range of months; shows how many rows the draft keeps. */
 import { useEffect, useState } from 'react';
 import { sanitizeText } from '../../content/index.js';
-import { countTimeline, filterChoices, NO_FILTER, TIMELINE_TYPES, VISIBILITIES, type TimelineFilter, type TimelineQuery } from '../../db/reader-queries.js';
+import { filterChoices } from '../../db/reader-detail-queries.js';
+import { countTimeline, NO_FILTER, TIMELINE_TYPES, VISIBILITIES, type TimelineFilter, type TimelineQuery } from '../../db/reader-queries.js';
 import type { RunnableCommand } from '../commands.js';
 import { DocPane } from '../components/panes.js';
 import { seg, type Line } from '../text.js';

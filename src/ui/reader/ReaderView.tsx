@@ -4,7 +4,8 @@
  */
 import { Box } from 'ink';
 import { useEffect, useMemo, useState } from 'react';
-import { itemKind, NO_FILTER, searchPositions, type TimelineFilter, type TimelineQuery, type TimelineRow } from '../../db/reader-queries.js';
+import { itemKind } from '../../db/reader-detail-queries.js';
+import { NO_FILTER, searchPositions, type TimelineFilter, type TimelineQuery, type TimelineRow } from '../../db/reader-queries.js';
 import { listCount } from '../../db/profile-queries.js';
 import type { RunnableCommand } from '../commands.js';
 import { useStatusInfo } from '../context.js';
