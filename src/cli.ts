@@ -51,7 +51,8 @@ const cli = meow(
   following, followers, lists, blocks, mutes, domain_blocks, archive_files, outbox_items, load_issues, archives;
   views: timeline, threads. See docs/SCHEMA.md.
 
-  The cache lives in $XDG_CACHE_HOME/mastotui (or ~/.cache/mastotui). It holds your posts, DMs included.
+  The cache lives in $XDG_CACHE_HOME/mastotui (or ~/.cache/mastotui). It holds your posts, DMs included; a file
+  not opened for 30 days is removed when another archive is loaded.
 `,
   {
     importMeta: import.meta,
@@ -184,7 +185,8 @@ async function main(): Promise<number> {
       const refused = refusedFunction(flags.sql);
       if (refused !== undefined) throw new UserError(`SQL: ${refused}`);
       const result = await runQuery(conn, flags.sql, { maxRows: Number.MAX_SAFE_INTEGER });
-      process.stdout.write(formatResult(result, flags.format as OutputFormat, timeZone));
+      // csv to a terminal is sanitised like the table (piped or redirected, it is the data as it is).
+      process.stdout.write(formatResult(result, flags.format as OutputFormat, timeZone, { terminal: Boolean(process.stdout.isTTY) }));
       return 0;
     }
     if (flags.stats) {

@@ -1,10 +1,12 @@
 /**
  * Opens an archive as a loaded database, through the cache: the database is written under the user's cache folder,
  * keyed by the archive's fingerprint (plus the CSV exports and the schema version), under a temporary name that is
- * renamed only when complete. A second open of the same archive parses nothing.
+ * renamed only when complete. A second open of the same archive parses nothing. Cache files not opened for
+ * CACHE_UNUSED_DAYS are removed when a new one is written: otherwise the folder would only grow, as every archive,
+ * every change to its exports and every schema version gets a file of its own.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { type Archive, openArchive } from '../archive/index.js';
@@ -73,7 +75,10 @@ export async function openArchiveDatabase(path: string, options: OpenOptions = {
         await removeStaleTemporaries(dir);
         options.onCacheHit?.();
         const db = await openCached(file, options.onNotice);
-        if (db) return openedArchive(db, true, memo.fingerprint, lazyArchive(path, memo.fingerprint));
+        if (db) {
+          void markUsed(file);
+          return openedArchive(db, true, memo.fingerprint, lazyArchive(path, memo.fingerprint));
+        }
         rejected = file;
       }
     }
@@ -120,9 +125,13 @@ export async function openArchiveDatabase(path: string, options: OpenOptions = {
     if (!options.rebuild && file !== rejected && (await exists(file))) {
       options.onCacheHit?.();
       const db = await openCached(file, options.onNotice);
-      if (db) return opened(db, true);
+      if (db) {
+        void markUsed(file);
+        return opened(db, true);
+      }
     }
     await buildFile(file, load);
+    await removeUnusedCaches(dir, file);
     return opened(await openDatabase(file, { readOnly: true }), false);
   } catch (error) {
     await archive.close();
@@ -252,5 +261,26 @@ async function removeStaleTemporaries(dir: string) {
     const info = await stat(join(dir, name)).catch(() => undefined);
     // DuckDB may leave a spill folder next to a killed load's file: remove folders too, and never fail on it.
     if (info && info.mtimeMs < hourAgo) await rm(join(dir, name), { force: true, recursive: true }).catch(() => undefined);
+  }
+}
+
+/** Days after which a cache file nobody opened is removed (when another one is written). */
+export const CACHE_UNUSED_DAYS = 30;
+const CACHE_FILE_NAME = /^[0-9a-f]{32}\.duckdb$/;
+
+/** Records that a cache file was used now, in its mtime: a read-only open changes nothing, and atime is often off. */
+async function markUsed(file: string): Promise<void> {
+  const now = new Date();
+  await utimes(file, now, now).catch(() => undefined);
+}
+
+/** Removes the cache files (named as cacheFile names them) not used for CACHE_UNUSED_DAYS, except `keep`. */
+async function removeUnusedCaches(dir: string, keep: string): Promise<void> {
+  const before = Date.now() - CACHE_UNUSED_DAYS * 86_400_000;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const path = join(dir, name);
+    if (!CACHE_FILE_NAME.test(name) || path === keep) continue;
+    const info = await stat(path).catch(() => undefined);
+    if (info?.isFile() && info.mtimeMs < before) await rm(path, { force: true }).catch(() => undefined);
   }
 }

@@ -1,7 +1,9 @@
 /**
  * Query results as text: table (box drawing, for people), csv (RFC 4180), json (an array of row objects) and
- * markdown. Pure. Table and markdown output are for terminals, so every string is sanitised; csv and json keep the
- * data as it is (JSON escapes control characters by itself).
+ * markdown. Pure. Table and markdown output are for terminals, so every string is sanitised. json keeps the data
+ * exactly and is still safe on a terminal: JSON.stringify escapes C0 controls and lone surrogates, and the C1 and
+ * bidi controls are escaped here as \uXXXX. csv cannot escape anything: it keeps the data as it is for pipes and
+ * files, and is sanitised like the table when it goes to a terminal (FormatOptions.terminal).
  */
 import stringWidth from 'string-width';
 import { sanitizeText } from '../content/sanitize.js';
@@ -59,21 +61,33 @@ export function displayCell(cell: Cell, column: Column, timeZone: string): strin
   return sanitizeText(JSON.stringify(cell));
 }
 
-function csvField(cell: Cell): string {
+export interface FormatOptions {
+  /** The text is printed to a terminal: csv fields are sanitised (newlines and tabs kept), as csv cannot escape. */
+  terminal?: boolean;
+}
+
+function csvField(cell: Cell, terminal: boolean): string {
   if (cell === null) return '';
-  const text = typeof cell === 'object' ? JSON.stringify(cell) : String(cell);
+  const raw = typeof cell === 'object' ? JSON.stringify(cell) : String(cell);
+  const text = terminal ? sanitizeText(raw, { keepNewlines: true }) : raw;
   return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export function formatCsv(result: QueryResult): string {
-  const lines = [result.columns.map((c) => csvField(c.name)).join(',')];
-  for (const row of result.rows) lines.push(row.map(csvField).join(','));
+export function formatCsv(result: QueryResult, options: FormatOptions = {}): string {
+  const field = (cell: Cell) => csvField(cell, options.terminal === true);
+  const lines = [result.columns.map((c) => field(c.name)).join(',')];
+  for (const row of result.rows) lines.push(row.map(field).join(','));
   return lines.join('\n') + '\n';
 }
 
+/** The C1 controls and bidi controls, which JSON.stringify leaves as they are (the C0 ones it escapes itself). */
+const JSON_UNESCAPED_CONTROLS = /[\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+
 export function formatJson(result: QueryResult): string {
   const objects = result.rows.map((row) => Object.fromEntries(result.columns.map((c, i) => [c.name, row[i] ?? null])));
-  return JSON.stringify(objects) + '\n';
+  // Outside strings JSON holds only ASCII punctuation, digits and letters: each match is inside a string.
+  const text = JSON.stringify(objects).replace(JSON_UNESCAPED_CONTROLS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text + '\n';
 }
 
 function truncateToWidth(text: string, width: number): string {
@@ -124,10 +138,10 @@ export function formatMarkdown(result: QueryResult, options: { timeZone: string 
   return out.join('\n') + '\n';
 }
 
-export function formatResult(result: QueryResult, format: OutputFormat, timeZone: string): string {
+export function formatResult(result: QueryResult, format: OutputFormat, timeZone: string, options: FormatOptions = {}): string {
   switch (format) {
     case 'csv':
-      return formatCsv(result);
+      return formatCsv(result, options);
     case 'json':
       return formatJson(result);
     case 'markdown':

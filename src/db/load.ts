@@ -38,6 +38,8 @@ export interface CsvInput {
   source: string;
   table: CsvTable;
   text: string;
+  /** Why it could not be read, if it could not: only listed with the load's issues. */
+  unreadable?: string;
 }
 
 export interface LoadOptions {
@@ -356,6 +358,10 @@ async function loadUriCollection(
 }
 
 async function loadCsv(conn: DuckDBConnection, csv: CsvInput, archiveId: string, issue: (i: LoadIssue) => void) {
+  if (csv.unreadable !== undefined) {
+    issue({ source: csv.source, position: 'file', problem: `${csv.unreadable}; not loaded` });
+    return;
+  }
   const parsed = parseCsvExport(csv.source, csv.text, csv.table);
   for (const i of parsed.issues) issue(i);
   const writer = await TableWriter.open(conn, csv.table, archiveId);

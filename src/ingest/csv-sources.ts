@@ -14,6 +14,8 @@ export interface CsvSource {
   source: string;
   table: CsvTable;
   text: string;
+  /** Set when the export could not be read (a damaged entry inside the archive): why. It is then not loaded. */
+  unreadable?: string;
 }
 
 const CSV_MAX_BYTES = 64 * 1024 * 1024;
@@ -84,17 +86,30 @@ export async function findExternalCsvSources(
   return { neighbours: [...neighbours.values()], named };
 }
 
-/** Every export to load, one per table: next to the archive, then inside it, then named on the command line. */
+/**
+ * Every export to load, one per table: next to the archive, then inside it, then named on the command line. An
+ * export inside the archive that cannot be read (a damaged or oversized entry) costs only itself: it comes back
+ * with `unreadable` set, to be listed with the load's issues, and the other exports and the posts still load.
+ */
 export async function findCsvSources(archive: Archive, external: ExternalCsvSources): Promise<CsvSource[]> {
   const found = new Map<CsvTable, CsvSource>();
+  const unreadable: CsvSource[] = [];
   for (const s of external.neighbours) found.set(s.table, s);
   for (const entry of archive.entries) {
     if (entryKind(entry.name) !== 'csv') continue;
     const table = csvTableForName(basename(entry.name));
-    if (table) found.set(table, { source: `${archive.path}:${entry.name}`, table, text: await archive.readText(entry, CSV_MAX_BYTES) });
+    if (!table) continue;
+    const source = `${archive.path}:${entry.name}`;
+    try {
+      found.set(table, { source, table, text: await archive.readText(entry, CSV_MAX_BYTES) });
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      const problem = error.message.startsWith(`${archive.path}: `) ? error.message.slice(archive.path.length + 2) : error.message;
+      unreadable.push({ source, table, text: '', unreadable: problem });
+    }
   }
   for (const s of external.named) found.set(s.table, s);
-  return [...found.values()];
+  return [...found.values(), ...unreadable];
 }
 
 /**

@@ -1,9 +1,9 @@
 /** The cache: keyed by fingerprint, written atomically, reused without parsing, rebuilt when stale or damaged. */
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { openArchiveDatabase } from '../../src/db/cache.js';
+import { CACHE_UNUSED_DAYS, openArchiveDatabase } from '../../src/db/cache.js';
 import { CORPUS, tempDir } from '../helpers/archives.js';
 
 const ARCHIVE = join(CORPUS, 'erambert-4.2-tiny');
@@ -92,5 +92,34 @@ describe('cache', () => {
     expect(await postCount(b.opened)).toBe(9);
     await a.opened.close();
     await b.opened.close();
+  });
+
+  it(`removes cache files not opened for ${CACHE_UNUSED_DAYS} days when it writes a new one; opening one marks it used`, async () => {
+    const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+    await (await open()).opened.close();
+    const [used] = (await readdir(cacheDir)).filter((f) => f.endsWith('.duckdb'));
+    await utimes(join(cacheDir, used!), daysAgo(40), daysAgo(40));
+    const reopened = await open();
+    expect(reopened.opened.fromCache).toBe(true);
+    await reopened.opened.close();
+    await expect.poll(async () => (await stat(join(cacheDir, used!))).mtimeMs, { timeout: 2000 }).toBeGreaterThan(daysAgo(1).getTime());
+
+    const unused = `${'0'.repeat(32)}.duckdb`;
+    const recent = `${'1'.repeat(32)}.duckdb`;
+    const notOurs = ['notes.txt', `${'2'.repeat(32)}.duckdb.wal`, 'abc.duckdb'];
+    for (const [name, days] of [[unused, CACHE_UNUSED_DAYS + 1], [recent, CACHE_UNUSED_DAYS - 1], ...notOurs.map((n) => [n, 400] as const)] as const) {
+      await writeFile(join(cacheDir, name), 'x');
+      await utimes(join(cacheDir, name), daysAgo(days), daysAgo(days));
+    }
+    // A cache hit writes nothing and removes nothing.
+    await (await open()).opened.close();
+    expect(await readdir(cacheDir)).toContain(unused);
+    // A new cache file (another archive) is written: the unused file goes, nothing else.
+    const other = await openArchiveDatabase(join(CORPUS, 'ricard-social-4.0-polls-emoji'), { cacheDir });
+    await other.close();
+    const files = await readdir(cacheDir);
+    expect(files).not.toContain(unused);
+    expect(files).toEqual(expect.arrayContaining([used!, recent, ...notOurs]));
+    expect(files.filter((f) => /^[0-9a-f]{32}\.duckdb$/.test(f))).toHaveLength(3);
   });
 });

@@ -447,6 +447,24 @@ describe.concurrent('CSV exports with the wrong shape load what they can and lis
     ]);
   });
 
+  it('a damaged export inside the archive costs only that export: the posts and the other exports load', async () => {
+    const zip = craftZip([
+      { name: 'outbox.json', data: goodOutbox },
+      { name: 'following_accounts.csv', data: 'Account address,Show boosts\na@b.example,true\n' },
+      { name: 'lists.csv', data: 'Work,c@d.example\nPlay,e@f.example\n', method: 'store' },
+    ]);
+    const at = zip.indexOf('Play,e@f');
+    zip.write('PLAY', at); // same length: only the CRC notices
+    const { dir, box } = await caseDir();
+    const path = await put(dir, 'archive.zip', zip);
+    const sql = `select (select count(*) from posts) as posts, (select string_agg(acct, ',') from following) as following,
+      (select count(*) from lists) as lists,
+      (select string_agg(regexp_replace(source, '.*/', '') || ' ' || position || ': ' || problem, ' | ') from load_issues where source like '%.csv') as issues`;
+    const [row] = await loads<Record<string, unknown>>(path, dir, box, sql);
+    expect(row).toMatchObject({ posts: 3, following: 'a@b.example', lists: 0 });
+    expect(row!.issues).toMatch(/^archive\.zip:lists\.csv file: the ZIP entry lists\.csv is damaged \(its checksum does not match.*\); not loaded$/);
+  });
+
   it('a CSV named on the command line that is not an export is a usage error (exit 2)', async () => {
     const { dir, box } = await caseDir();
     const path = await put(dir, 'outbox.json', goodOutbox);

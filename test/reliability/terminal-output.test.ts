@@ -2,12 +2,14 @@
  * Terminal safety of what the CLI prints (run `npm run build` first): archive strings holding ESC sequences (OSC 52
  * clipboard writes, OSC 0 title changes, OSC 8 links, cursor moves, clear screen, SGR), C1 controls and bidi overrides
  * come out of `--sql` table and markdown output and of the summary as harmless visible characters. Fixtures: item 25
- * of fixtures/sample and fixtures/hostile/escape-actor. (csv and json output keep the data exactly, for pipes.)
+ * of fixtures/sample and fixtures/hostile/escape-actor. json keeps the data exactly and escapes every control; csv
+ * keeps the data exactly when piped and is sanitised when printed to a terminal.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HOSTILE, SAMPLE, UNSAFE_FOR_TERMINAL, outboxText, post, runCli, sandbox, tempDir, removeTempDirs, type Run, type Sandbox } from './helpers.js';
+import { BIN, HOSTILE, SAMPLE, UNSAFE_FOR_TERMINAL, outboxText, post, runCli, sandbox, tempDir, removeTempDirs, type Run, type Sandbox } from './helpers.js';
 
 let box: Sandbox;
 
@@ -53,11 +55,31 @@ describe.concurrent('--sql table and markdown output', () => {
     });
   }
 
-  it('csv and json keep the data exactly (they are for pipes and files); JSON escapes ESC itself', async () => {
-    const json = await run([SAMPLE, '--sql', `select cw from posts where position = 24`, '-f', 'json']);
+  it('json keeps the data exactly and escapes every control itself, piped or not', async () => {
+    const json = await run([SAMPLE, '--sql', ITEM_25, '-f', 'json']);
     expect(json.code).toBe(0);
-    expect(json.stdout).not.toContain('\u001b');
-    expect((JSON.parse(json.stdout) as { cw: string }[])[0]!.cw).toContain('\u001b[2J');
+    expectHarmless(json.stdout);
+    const [row] = JSON.parse(json.stdout) as { cw: string; text: string }[];
+    expect(row!.cw).toContain('\u001b[2J');
+    expect(`${row!.cw}${row!.text}`).toMatch(/[\u0080-\u009f\u202a-\u202e]/);
+  });
+
+  it('csv is the data as it is when piped, and sanitised when printed to a terminal', async () => {
+    const piped = await run([SAMPLE, '--sql', ITEM_25, '-f', 'csv']);
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toContain('\u001b[2J');
+    // `script` gives the CLI a pseudo-terminal as its stdout; stderr (the progress bar, the CLI's own) goes elsewhere.
+    const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const command = [process.execPath, BIN, SAMPLE, '--sql', ITEM_25, '-f', 'csv', '--tz', 'UTC'].map(quote).join(' ');
+    const onTerminal = execFileSync('script', ['-qec', `${command} 2>/dev/null`, '/dev/null'], {
+      env: { ...process.env, ...box.env, NO_COLOR: '1' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    }).replace(/\r\n/g, '\n');
+    expectHarmless(onTerminal);
+    expect(onTerminal).toContain('␛[2J');
+    // The same rows, only the unsafe characters replaced.
+    expect(onTerminal.split('\n').length).toBe(piped.stdout.split('\n').length);
   });
 });
 
