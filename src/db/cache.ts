@@ -45,6 +45,8 @@ export interface OpenedArchive {
   fromCache: boolean;
   /** ':memory:' or the database file in use. */
   dbPath: string;
+  /** The archive's path as opened this time, absolute (archives.path keeps where it was first loaded from). */
+  sourcePath: string;
   /**
    * The archive itself, for what the database does not hold (media files, an item's raw JSON). When the database
    * comes from the cache it is opened on first use, so that nothing of the archive is read before the first frame.
@@ -77,7 +79,7 @@ export async function openArchiveDatabase(path: string, options: OpenOptions = {
         const db = await openCached(file, options.onNotice);
         if (db) {
           void markUsed(file);
-          return openedArchive(db, true, memo.fingerprint, lazyArchive(path, memo.fingerprint));
+          return openedArchive(db, true, memo.fingerprint, lazyArchive(path, memo.fingerprint), path);
         }
         rejected = file;
       }
@@ -96,7 +98,7 @@ export async function openArchiveDatabase(path: string, options: OpenOptions = {
       await createSchema(db.conn);
       await loadArchive(db.conn, archive, { archiveId, csv, onProgress: options.onProgress, signal: options.signal });
     };
-    const opened = (db: Database, fromCache: boolean) => openedArchive(db, fromCache, archive.fingerprint, openedAlready(archive));
+    const opened = (db: Database, fromCache: boolean) => openedArchive(db, fromCache, archive.fingerprint, openedAlready(archive), path);
 
     if (options.dbOut) {
       const target = resolve(options.dbOut);
@@ -186,13 +188,14 @@ function lazyArchive(path: string, fingerprint: string): ArchiveHandle {
   };
 }
 
-function openedArchive(db: Database, fromCache: boolean, fingerprint: string, archive: ArchiveHandle): OpenedArchive {
+function openedArchive(db: Database, fromCache: boolean, fingerprint: string, archive: ArchiveHandle, path: string): OpenedArchive {
   let closed = false;
   return {
     db,
     archiveId: fingerprint.slice(0, 12),
     fromCache,
     dbPath: db.path,
+    sourcePath: resolve(path),
     archive: () => archive.get(),
     async close() {
       if (closed) return;

@@ -8,6 +8,7 @@
  * unchanged. The app then swaps in the real database when the load is done.
  */
 import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Archive, ArchiveEntry, EntryStream } from '../archive/index.js';
 import { fileError } from '../errors.js';
@@ -68,6 +69,7 @@ export async function openPreview(archive: Archive, options: PreviewOptions = {}
       archiveId,
       fromCache: false,
       dbPath: db.path,
+      sourcePath: resolve(archive.path),
       items: items.length,
       archive: async () => view,
       async close() {

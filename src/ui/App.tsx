@@ -30,6 +30,8 @@ export interface AppProps {
   /** Opens the archive (media, raw JSON) on first use; null when there is none. */
   archive: (() => Promise<Archive>) | null;
   archiveId: string;
+  /** The archive's path as opened now: .export never writes it or inside it. */
+  archivePath?: string;
   timeZone: string;
   color: boolean;
   /** Set while the archive loads and `db` is its preview; null (or absent) once `db` is the whole archive. */
@@ -102,6 +104,7 @@ function Shell(props: AppProps & { router: CommandRouter }) {
       conn: props.db.conn,
       instance: props.db.instance,
       archiveId: props.archiveId,
+      archivePath: props.archivePath,
       timeZone: props.timeZone,
       color: props.color,
       loading,
@@ -119,7 +122,7 @@ function Shell(props: AppProps & { router: CommandRouter }) {
       },
       setStatus: (text: string) => setMessage(text),
     }),
-    [props.db.conn, props.db.instance, props.archiveId, props.timeZone, props.color, loading, show],
+    [props.db.conn, props.db.instance, props.archiveId, props.archivePath, props.timeZone, props.color, loading, show],
   );
   const appWithSql = useMemo(() => (sqlRequest ? { ...app, sqlRequest } : app), [app, sqlRequest]);
 

@@ -77,6 +77,7 @@ export async function runApp(opened: OpenedArchive, options: { timeZone: string;
       db={{ conn: tracker.track(current.db.conn), instance: tracker.track(current.db.instance) }}
       archive={current.archive}
       archiveId={current.archiveId}
+      archivePath={current.sourcePath}
       timeZone={options.timeZone}
       color={wantsColor()}
       loading={previewing ? feed : null}

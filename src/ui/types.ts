@@ -21,6 +21,8 @@ export interface AppServices {
   conn: DuckDBConnection;
   instance: DuckDBInstance;
   archiveId: string;
+  /** The archive's path as opened now (absolute): .export never writes it or inside it. */
+  archivePath?: string;
   /** IANA zone for dates (the user's, or --tz). */
   timeZone: string;
   /** false under NO_COLOR: use bold/inverse/underline only, no colours. */

@@ -3,7 +3,7 @@
  * the app (docs/RELIABILITY.md, "Problems this suite found"). Needs `npm run build`.
  */
 import { execFileSync } from 'node:child_process';
-import { cp, mkdir, open, readFile, readdir, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { cp, mkdir, open, readFile, readdir, rename, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openArchiveDatabase } from '../../src/db/cache.js';
@@ -153,6 +153,33 @@ describe('db/sql/shell.ts: .export can overwrite the archive', () => {
       }
       expect(await readFile(join(archive, 'outbox.json'))).toEqual(before);
       expect(await readdir(archive)).not.toContain('new.csv');
+    } finally {
+      await opened.close();
+    }
+  });
+
+  it('refuses to write inside an extracted archive that moved since its first load (reopened from the cache)', async () => {
+    const root = await tempDir();
+    const first = join(root, 'archive');
+    const moved = join(root, 'moved');
+    await cp(SAMPLE, first, { recursive: true });
+    await (await openArchiveDatabase(first, { cacheDir: join(root, 'cache') })).close();
+    await rename(first, moved);
+    const opened = await openArchiveDatabase(moved, { cacheDir: join(root, 'cache') });
+    try {
+      expect(opened.fromCache).toBe(true);
+      expect(opened.sourcePath).toBe(moved);
+      await lockDown(opened.db.conn, 'UTC');
+      const recorded = (await opened.db.conn.runAndReadAll('SELECT path FROM archives')).getRows()[0]![0];
+      expect(recorded).toBe(first);
+      const session = new SqlShell(opened.db.conn, { timeZone: 'UTC', catalog: () => undefined, archivePath: opened.sourcePath });
+      await session.execute('select 1 as x');
+      for (const target of [join(moved, 'new.csv'), join(moved, 'outbox.json')]) {
+        expect((await session.execute(`.export ${target}`)).kind, target).toBe('error');
+      }
+      expect(await readdir(moved)).not.toContain('new.csv');
+      // Next to the archive is fine.
+      expect((await session.execute(`.export ${join(root, 'next-to-it.csv')}`)).kind).not.toBe('error');
     } finally {
       await opened.close();
     }

@@ -38,7 +38,7 @@ function Keys({ router, onQuit }: { router: CommandRouter; onQuit: () => void })
   return null;
 }
 
-export function renderSql(sample: Sample, size = { width: 80, height: 24 }) {
+export function renderSql(sample: Sample, size = { width: 80, height: 24 }, services: Partial<AppServices> = {}) {
   const router = new CommandRouter();
   const calls = {
     openPost: vi.fn<(id: string) => void>(),
@@ -57,6 +57,7 @@ export function renderSql(sample: Sample, size = { width: 80, height: 24 }) {
     openTimeline: calls.openTimeline,
     openSqlWithQuery: () => undefined,
     setStatus: calls.status,
+    ...services,
   };
   const ui: UiServices = {
     archive: null,

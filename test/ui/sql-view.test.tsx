@@ -26,8 +26,8 @@ afterAll(async () => {
 
 type View = ReturnType<typeof renderSql>;
 
-async function ready(size?: { width: number; height: number }): Promise<View> {
-  const view = renderSql(sample, size);
+async function ready(size?: { width: number; height: number }, archivePath?: string): Promise<View> {
+  const view = renderSql(sample, size, archivePath === undefined ? {} : { archivePath });
   await view.until((f) => f.includes('sql>') && f.includes('Tab completes'));
   return view;
 }
@@ -238,6 +238,16 @@ describe('dot commands', () => {
     const records: string[][] = parse(await readFile(path, 'utf8'));
     expect(records).toHaveLength(27);
     expect(records[1]).toEqual(['112036408786947659', 'public']);
+    view.unmount();
+  });
+
+  it('.export refuses to write inside the archive folder the app was opened on', async () => {
+    const view = await ready(undefined, folder.path);
+    await runQuery(view, 'select id from posts limit 2');
+    const path = join(folder.path, 'inside.csv');
+    await view.press(KEY.ctrlE, path, KEY.enter);
+    expect(stripAnsi(await view.until((f) => f.includes('is your archive')))).toContain('choose another name');
+    await expect(stat(path)).rejects.toThrow();
     view.unmount();
   });
 });

@@ -3,7 +3,7 @@
  * refuses statements that would change the database, cancels a running query, exports, and finds the posts a result
  * points at. It runs on its own connection, so cancelling interrupts nothing else.
  */
-import { realpath } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
 import { type DuckDBConnection, StatementType, listValue } from '@duckdb/node-api';
 import { UserError } from '../../errors.js';
@@ -107,7 +107,13 @@ export class SqlShell {
 
   constructor(
     readonly conn: DuckDBConnection,
-    readonly options: { timeZone: string; catalog: () => Catalog | undefined; maxRows?: number },
+    readonly options: {
+      timeZone: string;
+      catalog: () => Catalog | undefined;
+      maxRows?: number;
+      /** The archive's path as opened now, if it may differ from the one recorded at its first load (it moved). */
+      archivePath?: string;
+    },
   ) {}
 
   get busy(): boolean {
@@ -263,8 +269,9 @@ export class SqlShell {
   }
 
   /**
-   * The archive and the database file are never overwritten, nor anything inside an extracted archive folder.
-   * Paths are compared after resolving symbolic links (the file to write need not exist yet: its folder is resolved).
+   * The archive and the database file are never overwritten, nor anything inside an extracted archive folder: the
+   * archive where it was first loaded from (archives.path) and where it is now (options.archivePath). Paths are
+   * compared after resolving symbolic links (the file to write need not exist yet: its folder is resolved).
    */
   private async refuseOwnFiles(path: string): Promise<void> {
     const real = async (p: string) => {
@@ -285,6 +292,11 @@ export class SqlShell {
          UNION ALL SELECT path, container FROM archives WHERE path IS NOT NULL`,
       )
     ).getRows();
+    const current = this.options.archivePath;
+    if (current !== undefined) {
+      const isFolder = await stat(current).then((s) => s.isDirectory(), () => false);
+      rows.push([current, isFolder ? 'folder' : null]);
+    }
     for (const [own, container] of rows) {
       const ownPath = await real(resolveExportPath(String(own)));
       const inside = container === 'folder' && target.startsWith(ownPath + sep);

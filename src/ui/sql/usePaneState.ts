@@ -44,7 +44,7 @@ export function usePaneState(app: AppServices, geometry: PaneGeometry) {
   const ui = useUi();
   const { stdin } = useStdin();
   const { stdout } = useStdout();
-  const engine = useSqlEngine(app.instance, app.timeZone);
+  const engine = useSqlEngine(app.instance, app.timeZone, app.archivePath);
   const input = useQueryInput();
   const searchInput = useQueryInput();
   input.redirect.current = searchInput;

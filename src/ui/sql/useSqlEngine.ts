@@ -27,7 +27,7 @@ export interface SqlEngine {
   problem: string | undefined;
 }
 
-export function useSqlEngine(instance: DuckDBInstance, timeZone: string): SqlEngine {
+export function useSqlEngine(instance: DuckDBInstance, timeZone: string, archivePath?: string): SqlEngine {
   const [shell, setShell] = useState<SqlShell>();
   const [catalog, setCatalog] = useState<Catalog>();
   const [running, setRunning] = useState<SqlEngine['running']>();
@@ -57,7 +57,7 @@ export function useSqlEngine(instance: DuckDBInstance, timeZone: string): SqlEng
           return;
         }
         conn = c;
-        own = new SqlShell(c, { timeZone, catalog: () => catalogRef.current });
+        own = new SqlShell(c, { timeZone, catalog: () => catalogRef.current, archivePath });
         setShell(own);
         ready.current!.resolve(own);
         shellRef.current = own;
@@ -78,7 +78,7 @@ export function useSqlEngine(instance: DuckDBInstance, timeZone: string): SqlEng
         // Closing a connection twice or while DuckDB shuts down is harmless.
       }
     };
-  }, [instance, timeZone]);
+  }, [instance, timeZone, archivePath]);
 
   useEffect(() => {
     let cancelled = false;
