@@ -125,6 +125,7 @@ async function tuiFirstFrame(archive, work, fresh) {
   let ms;
   let wholeMs;
   let rssMB;
+  let preview = false;
   try {
     for (;;) {
       const pane = spawnSync('tmux', ['capture-pane', '-p', '-t', session], { encoding: 'utf8' }).stdout ?? '';
@@ -133,7 +134,9 @@ async function tuiFirstFrame(archive, work, fresh) {
       // whole archive is there when that is gone.
       if (/\d+\/[\d,]+ · (newest|oldest) first/.test(pane)) {
         ms ??= performance.now() - start;
-        if (!/· newest only, loading/.test(pane) && !/· loading (\d+%|: finishing)/.test(pane)) {
+        const loading = /· newest only, loading/.test(pane) || /· loading (\d+%|: finishing)/.test(pane);
+        preview ||= loading;
+        if (!loading) {
           wholeMs = performance.now() - start;
           break;
         }
@@ -148,20 +151,23 @@ async function tuiFirstFrame(archive, work, fresh) {
     await sleep(200);
     spawnSync('tmux', ['kill-session', '-t', session]);
   }
-  return { ms: Math.round(ms), wholeMs: Math.round(wholeMs), rssMB };
+  return { ms: Math.round(ms), wholeMs: Math.round(wholeMs), rssMB, preview };
 }
 
 async function bestTui(archive, work, fresh, n = runs) {
   let ms;
   let wholeMs;
   let rss = 0;
+  let preview = false;
   for (let i = 0; i < n; i++) {
     const r = await tuiFirstFrame(archive, work, fresh);
     rss = Math.max(rss, r.rssMB);
     ms = Math.min(ms ?? Infinity, r.ms);
     wholeMs = Math.min(wholeMs ?? Infinity, r.wholeMs);
+    preview ||= r.preview;
   }
-  return { ms, wholeMs, rssMB: rss };
+  // Best of each apart: without a preview both are the same frame, whichever run was quickest.
+  return { ms, wholeMs: preview ? wholeMs : ms, rssMB: rss, preview };
 }
 
 function duckdbVersion() {
@@ -236,7 +242,7 @@ table(
   ['posts', 'cold open to first frame', 'whole archive on screen', 'peak RSS', 'reopen to first frame', 'items/s', 'scroll top / middle / end', 'search', 'stats', 'SQL query'],
   results.map((r) => [
     sizeText(r.posts),
-    r.tuiCold ? `${s(r.tuiCold.ms)}${r.tuiCold.wholeMs > r.tuiCold.ms ? ' (newest posts)' : ''}` : `${s(r.cold.firstPageMs)}`,
+    r.tuiCold ? `${s(r.tuiCold.ms)}${r.tuiCold.preview ? ' (newest posts)' : ''}` : `${s(r.cold.firstPageMs)}`,
     r.tuiCold ? `${s(r.tuiCold.wholeMs)} (load ${s(r.cold.openMs)})` : '-',
     `${r.tuiCold ? Math.max(r.tuiCold.rssMB, r.cold.rssMB) : r.cold.rssMB} MB`,
     r.tuiReopen ? `${s(r.tuiReopen.ms)} (open ${s(r.reopen.openMs)})` : s(r.reopen.firstPageMs),
