@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { cleanInput, inputRows, isInsertion, replayEdit } from '../../src/ui/sql/QueryInput.js';
+import { cleanInput, inputRows, isInsertion, replayEdit, typedLine } from '../../src/ui/sql/QueryInput.js';
 
 describe('query input helpers', () => {
   it('replays an edit made on an older value at the end of the current one', () => {
@@ -30,5 +31,27 @@ describe('query input helpers', () => {
     expect(inputRows('123456789', 10)).toBe(1);
     expect(inputRows('1234567890', 10)).toBe(2);
     expect(inputRows('a\nb\nc', 10)).toBe(3);
+  });
+
+  it('takes one line of text followed by a carriage return, inserted anywhere, as typed text and Enter (property)', () => {
+    const noBreak = fc.string({ unit: 'grapheme', maxLength: 20 }).map((t) => t.replace(/[\r\n]/g, ''));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 30 }), fc.nat(), noBreak.filter((t) => t.length > 0), (before, at, text) => {
+        const i = at % (before.length + 1);
+        expect(typedLine(before, before.slice(0, i) + text + '\r' + before.slice(i))).toBe(before.slice(0, i) + text + before.slice(i));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('leaves pastes with line breaks inside, lone keys and other edits to the input', () => {
+    expect(typedLine('', 'select 1\r')).toBe('select 1');
+    expect(typedLine('select', 'select 1\r')).toBe('select 1');
+    expect(typedLine('', 'select\n1\r')).toBeUndefined();
+    expect(typedLine('', 'select\r1\r')).toBeUndefined();
+    expect(typedLine('', 'select 1\r\n')).toBeUndefined();
+    expect(typedLine('', '\r')).toBeUndefined();
+    expect(typedLine('abc', 'abcd')).toBeUndefined();
+    expect(typedLine('abc', 'xbc\r')).toBeUndefined();
   });
 });

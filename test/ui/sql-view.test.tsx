@@ -115,6 +115,22 @@ describe('typing', () => {
     await view.until((f) => /sql> select 1 as one \+ 2\s/.test(f));
     view.unmount();
   });
+
+  it('text and Enter read in one chunk (a slow SSH link) run the query; a pasted query with line breaks does not', async () => {
+    const view = await ready();
+    view.stdin.write('select 41 + 1 as answer\r');
+    const f = stripAnsi(await view.until((fr) => /1 row · [\d.]+ m?s/.test(stripAnsi(fr))));
+    expect(f).toMatch(/answer[\s\S]*42/);
+    expect(inputLine(f)).not.toContain('select 41');
+    view.stdin.write('select 7\ras seven\r');
+    await view.until((fr) => stripAnsi(fr).includes('as seven'));
+    await new Promise((r) => setTimeout(r, 200));
+    // The paste stays in the input, on two lines; the result shown is still the first query's.
+    const after = stripAnsi(view.frame()).split('\n');
+    expect(after.slice(0, 2).map((l) => l.trim())).toEqual(['sql> select 7', 'as seven']);
+    expect(after.find((l) => l.includes('1 row'))).toMatch(/^select 41 \+ 1 as answer/);
+    view.unmount();
+  });
 });
 
 describe('cancelling', () => {

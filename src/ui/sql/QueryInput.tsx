@@ -9,6 +9,9 @@
  *   - ink-text-input sees every key, also the ones the pane binds with `inInput` (Ctrl-R, Ctrl-X, Ctrl-E, Ctrl-J):
  *     it would insert 'r', 'x', 'e' or a line feed. The command calls takeKey(char), which drops that insertion
  *     whether ink-text-input saw the key before or after the command ran (both happen within one input event).
+ *   - Enter that arrives in one chunk with the text typed before it (fast typing, a slow SSH link, a multiplexer)
+ *     reaches ink-text-input as a character, not as the Return key: such a chunk (one line, then Enter) is typed
+ *     text and Enter, handed to `onLine`. A chunk with line breaks inside is a paste and stays in the input.
  */
 import { Box, Text } from 'ink';
 import TextInput from 'ink-text-input';
@@ -32,6 +35,21 @@ export function replayEdit(before: string, after: string, target: string): strin
   const inserted = after.slice(p, after.length - q);
   const deleted = before.length - p - q;
   return target.slice(0, Math.max(0, target.length - deleted)) + inserted;
+}
+
+/**
+ * When `after` is `before` with one line of text and a carriage return inserted at one place (keys typed, then
+ * Enter, read in one chunk), the value with the text and without the return; otherwise undefined.
+ */
+export function typedLine(before: string, after: string): string | undefined {
+  if (after.length < before.length + 2) return undefined;
+  let p = 0;
+  while (p < before.length && before[p] === after[p]) p++;
+  const tail = before.slice(p);
+  if (!after.endsWith(tail)) return undefined;
+  const inserted = after.slice(p, after.length - tail.length);
+  if (inserted.length < 2 || !inserted.endsWith('\r') || /[\r\n]/.test(inserted.slice(0, -1))) return undefined;
+  return before.slice(0, p) + inserted.slice(0, -1) + tail;
 }
 
 /** True when the edit from `before` to `after` happened at the end (text added or removed there). */
@@ -75,8 +93,10 @@ export interface QueryInputState {
   replay(before: string, after: string): void;
 }
 
-export function useQueryInput(initial = ''): QueryInputState {
+export function useQueryInput(initial = '', options: { onLine?: (value: string) => void } = {}): QueryInputState {
   const [state, setState] = useState({ value: initial, revision: 0 });
+  const onLine = useRef(options.onLine);
+  onLine.current = options.onLine;
   const latest = useRef(state.value);
   const armed = useRef<string | null>(null);
   const lastEdit = useRef<{ before: string; after: string } | null>(null);
@@ -115,6 +135,14 @@ export function useQueryInput(initial = ''): QueryInputState {
     // at the end (typing, backspace) is replayed on the latest value; elsewhere the input's own result stands.
     if (before !== undefined && before !== latest.current && endsAt(before, raw)) {
       replay(before, raw);
+      return;
+    }
+    const line = onLine.current && before !== undefined ? typedLine(before, raw) : undefined;
+    if (line !== undefined) {
+      latest.current = cleanInput(line);
+      setState((s) => ({ ...s, value: latest.current }));
+      const submit = onLine.current;
+      queueMicrotask(() => submit?.(latest.current));
       return;
     }
     const next = cleanInput(raw);

@@ -45,7 +45,8 @@ export function usePaneState(app: AppServices, geometry: PaneGeometry) {
   const { stdin } = useStdin();
   const { stdout } = useStdout();
   const engine = useSqlEngine(app.instance, app.timeZone, app.archivePath);
-  const input = useQueryInput();
+  // Typed text and Enter read in one chunk run the query, as Enter does.
+  const input = useQueryInput('', { onLine: (value) => void run(value) });
   const searchInput = useQueryInput();
   input.redirect.current = searchInput;
   searchInput.redirect.current = input;
