@@ -8,7 +8,7 @@ import type { Block, PostLink, Span, SpanStyle } from './types.js';
 import {
   BOUNDARY, HEADING, INLINE_STYLE, SKIP, collapse, finishCode, hasToken, linkKind, splitEmoji,
 } from './html-rules.js';
-import { BlockTree, LinkRegistry, type Container, type Flow } from './html-tree.js';
+import { BlockTree, LinkRegistry, renumberLinks, type Container, type Flow } from './html-tree.js';
 
 interface LinkState {
   href: string;
@@ -247,6 +247,7 @@ export function buildBlocks(html: string, emoji: ReadonlySet<string> | undefined
     if (text !== '') tree.addBlock({ type: 'code', text });
   }
   const blocks = tree.finish();
+  renumberLinks(blocks, registry.externalFirst());
   if (cut) {
     const more = (html.length - MAX_HTML_CHARS).toLocaleString('en-US');
     blocks.push({ type: 'paragraph', lines: [[{ text: `[post cut here: ${more} more characters of HTML not shown]`, style: 'text' }]] });

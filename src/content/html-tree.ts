@@ -170,7 +170,11 @@ export class BlockTree {
   }
 }
 
-/** The post's link targets, numbered in order of first appearance, and its external links. */
+/**
+ * The post's link targets and its external links. Targets are numbered in order of first appearance while the post
+ * is built; externalFirst() then numbers the external links first, so that the markers shown in the text ([1], [2],
+ * ... after links only) count from 1, and mentions and hashtags follow them in the links list.
+ */
 export class LinkRegistry {
   readonly links: PostLink[] = [];
   readonly external: string[] = [];
@@ -192,5 +196,31 @@ export class LinkRegistry {
       this.indexByKey.set(key, index);
     }
     return index;
+  }
+
+  /**
+   * Puts the external links first (each kind keeps its order of first appearance) and returns, for each number
+   * given by register (from 1), its new number: new = renumber[old - 1].
+   */
+  externalFirst(): number[] {
+    const order = [...this.links.keys()].sort((a, b) => rank(this.links[a]!) - rank(this.links[b]!) || a - b);
+    const renumber: number[] = [];
+    order.forEach((old, i) => {
+      renumber[old] = i + 1;
+    });
+    this.links.splice(0, this.links.length, ...order.map((old) => this.links[old]!));
+    return renumber;
+  }
+}
+
+const rank = (l: PostLink): number => (l.kind === 'link' ? 0 : 1);
+
+/** Gives every span's linkIndex its new number (see LinkRegistry.externalFirst). */
+export function renumberLinks(blocks: Block[], renumber: readonly number[]): void {
+  for (const block of blocks) {
+    if (block.type === 'paragraph' || block.type === 'heading') {
+      for (const line of block.lines) for (const span of line) if (span.linkIndex !== undefined) span.linkIndex = renumber[span.linkIndex - 1]!;
+    } else if (block.type === 'quote') renumberLinks(block.blocks, renumber);
+    else if (block.type === 'list') for (const item of block.items) renumberLinks(item, renumber);
   }
 }

@@ -29,7 +29,7 @@ export interface PostLink {
 
 export interface RenderedPost {
   blocks: Block[];
-  /** Every distinct link target in the post, in order of first appearance. */
+  /** Every distinct link target in the post: the external links, then mentions and hashtags, each in order of first appearance. */
   links: PostLink[];
   plainText: string;
 }

@@ -22,29 +22,30 @@ describe('real posts', () => {
     expect(post.blocks).toEqual([
       para([
         text('Je viens de regarder la vidéo de '),
-        { text: '#macron', style: 'hashtag', href: 'https://mamot.fr/tags/macron', linkIndex: 1 },
+        { text: '#macron', style: 'hashtag', href: 'https://mamot.fr/tags/macron', linkIndex: 3 },
         text(' "Je réponds à vos (premières) questions sur l\'écologie." '),
-        { text: 'youtu.be/Z6T_58TsZ1M', style: 'link', href: 'https://youtu.be/Z6T_58TsZ1M', linkIndex: 2 },
+        { text: 'youtu.be/Z6T_58TsZ1M', style: 'link', href: 'https://youtu.be/Z6T_58TsZ1M', linkIndex: 1 },
       ]),
       para([text("J'ai bien aimé la forme et le fond.")]),
       para([text("Je précise que je n'ai pas vérifié les informations.")]),
       para(
         [
           text('Peut-être que cette vidéo pourrait être analysée sur '),
-          { text: '@CaptainFact', style: 'mention', href: 'https://mamot.fr/@CaptainFact', linkIndex: 3 },
+          { text: '@CaptainFact', style: 'mention', href: 'https://mamot.fr/@CaptainFact', linkIndex: 4 },
         ],
         [
-          { text: 'captainfact.io/', style: 'link', href: 'https://captainfact.io/', linkIndex: 4 },
+          { text: 'captainfact.io/', style: 'link', href: 'https://captainfact.io/', linkIndex: 2 },
           text(' 🤔'),
         ],
       ),
       para([{ text: '#ecologie', style: 'hashtag', href: 'https://mamot.fr/tags/ecologie', linkIndex: 5 }]),
     ]);
+    // External links first (the numbers shown after them in the text count from 1), then mentions and hashtags.
     expect(post.links).toEqual([
-      { url: 'https://mamot.fr/tags/macron', text: '#macron', kind: 'hashtag' },
       { url: 'https://youtu.be/Z6T_58TsZ1M', text: 'youtu.be/Z6T_58TsZ1M', kind: 'link' },
-      { url: 'https://mamot.fr/@CaptainFact', text: '@CaptainFact', kind: 'mention' },
       { url: 'https://captainfact.io/', text: 'captainfact.io/', kind: 'link' },
+      { url: 'https://mamot.fr/tags/macron', text: '#macron', kind: 'hashtag' },
+      { url: 'https://mamot.fr/@CaptainFact', text: '@CaptainFact', kind: 'mention' },
       { url: 'https://mamot.fr/tags/ecologie', text: '#ecologie', kind: 'hashtag' },
     ]);
     expect(post.plainText).toBe(
@@ -67,9 +68,9 @@ describe('real posts', () => {
     expect(post.blocks).toEqual([
       para([
         text("Hier, ça faisait 1 an que j'ai quitté "),
-        { text: '#Scaleway', style: 'hashtag', href: 'https://mamot.fr/tags/Scaleway', linkIndex: 1 },
+        { text: '#Scaleway', style: 'hashtag', href: 'https://mamot.fr/tags/Scaleway', linkIndex: 2 },
         text(' ! Déjà 😯 '),
-        { text: 'twitter.com/klein_stephane/sta…', style: 'link', href: url, linkIndex: 2 },
+        { text: 'twitter.com/klein_stephane/sta…', style: 'link', href: url, linkIndex: 1 },
       ]),
     ]);
     // The plain text (what search sees) has the whole URL, invisible parts included.
@@ -82,9 +83,9 @@ describe('real posts', () => {
     const note = corpusNote('mamot-fr-4.2', '109592349465887231');
     const post = parsePostHtml(note.content);
     expect(post.links.map((l) => [l.kind, l.text])).toEqual([
-      ['mention', '@TechZerker'],
       ['link', 'writefreely.org/createdwith'],
       ['link', 'techzerker.com/'],
+      ['mention', '@TechZerker'],
       ['hashtag', '#WriteFreely'],
     ]);
     const second = post.blocks[1]!;

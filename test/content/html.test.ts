@@ -153,12 +153,12 @@ describe('parsePostHtml', () => {
       '<a class="hashtag" data-tag="cats" href="https://pl.example/tag/cats" rel="tag ugc">#cats</a> ' +
       '<a href="https://example.org/page">a page</a>';
     const post = parsePostHtml(html);
-    expect(post.links.map((l) => l.kind)).toEqual(['mention', 'hashtag', 'link']);
+    expect(post.links.map((l) => l.kind)).toEqual(['link', 'mention', 'hashtag']);
     expect(extractExternalLinks(html)).toEqual(['https://example.org/page']);
     expect(post.plainText).toBe('@ann #cats a page');
   });
 
-  it('lists external links once each, in order, without mentions or hashtags', () => {
+  it('lists external links once each, in order, without mentions or hashtags; numbers them first', () => {
     const html =
       '<p><a href="https://b.example/">b</a> <a href="https://m.example/@x" class="u-url mention">@x</a> ' +
       '<a href="https://a.example/">a</a> <a href="https://b.example/">b again</a> ' +
@@ -168,8 +168,8 @@ describe('parsePostHtml', () => {
     const links = allSpans(post.blocks).filter((s) => s.href !== undefined);
     expect(links.map((s) => [s.text, s.linkIndex])).toEqual([
       ['b', 1],
-      ['@x', 2],
-      ['a', 3],
+      ['@x', 3],
+      ['a', 2],
       ['b again', 1],
       ['#x', 4],
     ]);

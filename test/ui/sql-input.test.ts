@@ -36,7 +36,7 @@ describe('query input helpers', () => {
   it('takes one line of text followed by a carriage return, inserted anywhere, as typed text and Enter (property)', () => {
     const noBreak = fc.string({ unit: 'grapheme', maxLength: 20 }).map((t) => t.replace(/[\r\n]/g, ''));
     fc.assert(
-      fc.property(fc.string({ maxLength: 30 }), fc.nat(), noBreak.filter((t) => t.length > 0), (before, at, text) => {
+      fc.property(fc.string({ maxLength: 30 }).map((t) => t.replace(/\r/g, '')), fc.nat(), noBreak.filter((t) => t.length > 0), (before, at, text) => {
         const i = at % (before.length + 1);
         expect(typedLine(before, before.slice(0, i) + text + '\r' + before.slice(i))).toBe(before.slice(0, i) + text + before.slice(i));
       }),

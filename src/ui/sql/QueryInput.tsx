@@ -38,18 +38,18 @@ export function replayEdit(before: string, after: string, target: string): strin
 }
 
 /**
- * When `after` is `before` with one line of text and a carriage return inserted at one place (keys typed, then
- * Enter, read in one chunk), the value with the text and without the return; otherwise undefined.
+ * When `after` is `before` (a value of the input: no carriage return) with one line of text and a carriage return
+ * inserted at one place (keys typed, then Enter, read in one chunk), the value with the text and without the
+ * return; otherwise undefined.
  */
 export function typedLine(before: string, after: string): string | undefined {
-  if (after.length < before.length + 2) return undefined;
-  let p = 0;
-  while (p < before.length && before[p] === after[p]) p++;
-  const tail = before.slice(p);
-  if (!after.endsWith(tail)) return undefined;
-  const inserted = after.slice(p, after.length - tail.length);
-  if (inserted.length < 2 || !inserted.endsWith('\r') || /[\r\n]/.test(inserted.slice(0, -1))) return undefined;
-  return before.slice(0, p) + inserted.slice(0, -1) + tail;
+  const r = after.indexOf('\r');
+  if (r < 0 || after.indexOf('\r', r + 1) >= 0 || before.includes('\r')) return undefined;
+  // The text went in at `at`; what follows the return is the rest of `before`.
+  const at = before.length - (after.length - r - 1);
+  if (at < 0 || at >= r || after.slice(r + 1) !== before.slice(at) || after.slice(0, at) !== before.slice(0, at)) return undefined;
+  if (after.slice(at, r).includes('\n')) return undefined;
+  return after.slice(0, r) + after.slice(r + 1);
 }
 
 /** True when the edit from `before` to `after` happened at the end (text added or removed there). */
