@@ -61,7 +61,7 @@ export async function openZip(path: string, fileSize: number): Promise<Backend<E
           return;
         }
         const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, rawBytes, entry.extraFields, false);
-        if (isRegularFile(entry, name)) entries.push({ rawName: name, bytes: entry.uncompressedSize, handle: entry });
+        if (isRegularFile(entry, name)) entries.push({ rawName: name, bytes: entry.uncompressedSize, handle: openingFields(entry) });
         zip.readEntry();
       });
       zip.readEntry();
@@ -80,6 +80,23 @@ export async function openZip(path: string, fileSize: number): Promise<Backend<E
       zip.close();
     },
   };
+}
+
+/**
+ * What opening an entry later needs (openEntry, and yauzl's openReadStream, which calls isEncrypted and isCompressed),
+ * on yauzl's Entry prototype. yauzl's own entry keeps every field of the central directory record and buffers of its
+ * name and extra fields: the opened 1M bench archive (128k entries) held 119 MB of heap and 32 MB of buffers with
+ * them, 65 MB and 1.3 MB with these (names and the archive's entry list included).
+ */
+function openingFields(entry: Entry): Entry {
+  const kept = Object.create(yauzl.Entry.prototype) as Entry;
+  kept.compressedSize = entry.compressedSize;
+  kept.uncompressedSize = entry.uncompressedSize;
+  kept.compressionMethod = entry.compressionMethod;
+  kept.generalPurposeBitFlag = entry.generalPurposeBitFlag;
+  kept.relativeOffsetOfLocalHeader = entry.relativeOffsetOfLocalHeader;
+  kept.crc32 = entry.crc32;
+  return kept;
 }
 
 function isRegularFile(entry: Entry, name: string): boolean {
