@@ -1,12 +1,12 @@
 /**
- * The queries of the reader's list (the timeline: count, pages, search, months, filter choices). Post, boost and
- * thread details are in reader-detail-queries.ts, the profile and its lists in profile-queries.ts. All are
- * parameterised; the only SQL assembled at run time is
- * the choice between constant ORDER BY clauses and table and column names. Lists are paged by position, in constant
- * time whatever the archive's length: the whole timeline (no filter, no subset: what the reader opens on) in
- * timeline_order, numbered at load time, a filtered list in a table numbered on its first page (numbered-lists.ts).
- * Subsets (a thread, the posts of an SQL result) keep their own order and are sorted for every page. Only the rows
- * on screen are ever read in full, and counts, month offsets and search-match positions come from one query each.
+ * The queries of the reader's list (the timeline and its filtered lists: count, pages, search, months). Post, boost
+ * and thread details, the header and the filter form's choices are in reader-detail-queries.ts, the profile and its
+ * lists in profile-queries.ts. All are parameterised; the only SQL assembled at run time is the choice between
+ * constant ORDER BY clauses and table and column names. Lists are paged by position, in constant time whatever the
+ * archive's length: the whole timeline (no filter, no subset: what the reader opens on) in timeline_order, numbered
+ * at load time, a filtered list in a table numbered on its first page (numbered-lists.ts). Subsets (a thread, the
+ * posts of an SQL result) keep their own order and are sorted for every page. Only the rows on screen are ever read
+ * in full, and counts, month offsets and search-match positions come from one query each.
  *
  * Times are returned as ISO 8601 UTC strings (format them with the user's zone in the UI); the date-range filter
  * and month grouping run inside DuckDB in the session TimeZone, which the app sets to the user's zone.
@@ -215,8 +215,7 @@ export async function timelinePage(conn: DuckDBConnection, q: TimelineQuery, off
 /**
  * A page of a numbered list: the keys at positions [offset, offset + limit) of its table (timeline_order or a
  * numbered filtered list: a range of the table, which is stored in pos order), then their columns from the timeline
- * view. Joining the view on (kind, id)
- * alone scans every post (21 ms at 1M items); bounding its created_at by the page's earliest and latest time lets
+ * view. Joining the view on (kind, id) alone scans every post (21 ms at 1M items); bounding its created_at by the page's earliest and latest time lets
  * DuckDB skip every row group outside them (it pushes the subqueries' values into the scans as filters), because
  * posts and boosts are stored in outbox order, which is about chronological. Were they not, the page would still be
  * right, only slower. Rows without a time cannot be bounded: they are found by the second branch (about 0.6 ms a page).
