@@ -53,7 +53,7 @@ describe('csv output', () => {
     fc.assert(
       fc.property(table, ([names, rows]) => {
         // Lone surrogates cannot survive any UTF-8 pipe; the property is about the CSV quoting.
-        fc.pre([...names, ...rows.flat()].every((s) => s.isWellFormed()));
+        fc.pre([...names, ...rows.flat()].every((s) => !/\p{Cs}/u.test(s)));
         const parsed = parse(formatCsv(result(names, rows)), { relax_column_count: false, skip_empty_lines: false }) as string[][];
         expect(parsed).toEqual([names, ...rows]);
       }),

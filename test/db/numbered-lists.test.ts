@@ -38,24 +38,30 @@ afterAll(async () => {
   await opened?.close();
 });
 
-/** A connection of its own, so that each test starts with no numbered list. */
-async function freshConnection() {
-  return opened.db.instance.connect();
+type Connection = Awaited<ReturnType<OpenedArchive['db']['instance']['connect']>>;
+
+/** Runs `body` on a connection of its own (so that it starts with no numbered list), closed after. */
+async function onFreshConnection(body: (conn: Connection) => Promise<void>): Promise<void> {
+  const conn = await opened.db.instance.connect();
+  try {
+    await body(conn);
+  } finally {
+    conn.closeSync();
+  }
 }
 
 function listQuery(filter: Partial<TimelineFilter>, order: 'newest' | 'oldest' = 'newest'): TimelineQuery {
   return { archiveId: opened.archiveId, filter: { ...NO_FILTER, ...filter }, order };
 }
 
-async function temporaryTables(conn: Awaited<ReturnType<typeof freshConnection>>): Promise<string[]> {
+async function temporaryTables(conn: Connection): Promise<string[]> {
   const rows = (await conn.runAndReadAll('SELECT table_name FROM duckdb_tables() WHERE temporary ORDER BY table_name')).getRows();
   return rows.map((r) => String(r[0]));
 }
 
 /** Every answer about q's list equals the sorted one: count, months, search positions, pages at these offsets. */
 async function expectSameAsSorted(q: TimelineQuery, limits: number[]): Promise<void> {
-  const conn = await freshConnection();
-  try {
+  await onFreshConnection(async (conn) => {
     const n = await sortedTimeline.count(conn, q);
     const label = `${JSON.stringify(q.filter)} ${q.order}`;
     // The first page numbers the list; count, months and search then read it.
@@ -74,9 +80,7 @@ async function expectSameAsSorted(q: TimelineQuery, limits: number[]): Promise<v
         );
       }
     }
-  } finally {
-    conn.closeSync();
-  }
+  });
 }
 
 describe('filtered lists, numbered once', () => {
@@ -94,8 +98,7 @@ describe('filtered lists, numbered once', () => {
       await expectSameAsSorted(listQuery({ language: '' }, order), [24]);
       await expectSameAsSorted(listQuery({ type: 'boosts', visibility: 'public', to: '2023-06' }, order), [1, 24]);
     }
-    const conn = await freshConnection();
-    try {
+    await onFreshConnection(async (conn) => {
       // Undated rows are in the lists that have no month bound: they come last in both orders.
       const q = listQuery({ type: 'posts' }, 'oldest');
       const n = await countTimeline(conn, q);
@@ -104,15 +107,12 @@ describe('filtered lists, numbered once', () => {
       for (const offset of [n - undated - 1, n - undated, n - undated + 1]) {
         expect(await timelinePage(conn, q, offset, 3)).toEqual(await sortedTimeline.page(conn, q, offset, 3));
       }
-    } finally {
-      conn.closeSync();
-    }
+    });
   });
 
   it('give the same page as sorting for any filter, offset and limit (property)', async () => {
-    const conn = await freshConnection();
     const months = [null, '2023-01', '2023-04', '2023-09', '2023-12'];
-    try {
+    await onFreshConnection(async (conn) => {
       await fc.assert(
         fc.asyncProperty(
           fc.record({
@@ -133,14 +133,11 @@ describe('filtered lists, numbered once', () => {
         ),
         { numRuns: 120 },
       );
-    } finally {
-      conn.closeSync();
-    }
+    });
   });
 
   it('are numbered by the first page, not by counting, and reused for the other order and later pages', async () => {
-    const conn = await freshConnection();
-    try {
+    await onFreshConnection(async (conn) => {
       const posts = listQuery({ type: 'posts' });
       await countTimeline(conn, posts);
       await countTimeline(conn, listQuery({ type: 'dms' }));
@@ -157,20 +154,14 @@ describe('filtered lists, numbered once', () => {
       await timelinePage(conn, { ...listQuery({ type: 'posts' }), ids: ['1', '2'] }, 0, 24);
       expect(await temporaryTables(conn)).toEqual([table]);
       // Another connection has lists of its own.
-      const other = await freshConnection();
-      try {
+      await onFreshConnection(async (other) => {
         expect(await temporaryTables(other)).toEqual([]);
-      } finally {
-        other.closeSync();
-      }
-    } finally {
-      conn.closeSync();
-    }
+      });
+    });
   });
 
   it(`keep at most ${MAX_NUMBERED_LISTS} lists a connection, dropping the least recently used`, async () => {
-    const conn = await freshConnection();
-    try {
+    await onFreshConnection(async (conn) => {
       const tableOf: Record<string, string> = {};
       const page = async (type: TimelineFilter['type'], offset = 0) => {
         await timelinePage(conn, listQuery({ type }), offset, 24);
@@ -188,14 +179,11 @@ describe('filtered lists, numbered once', () => {
       const replies = listQuery({ type: 'replies' });
       expect(await timelinePage(conn, replies, 30, 24)).toEqual(await sortedTimeline.page(conn, replies, 30, 24));
       expect(await temporaryTables(conn)).not.toContain(tableOf.replies);
-    } finally {
-      conn.closeSync();
-    }
+    });
   });
 
   it('never drop a list while it is being read', async () => {
-    const conn = await freshConnection();
-    try {
+    await onFreshConnection(async (conn) => {
       const posts = listQuery({ type: 'posts' });
       const rows = await withNumberedList(
         conn,
@@ -210,22 +198,17 @@ describe('filtered lists, numbered once', () => {
       // Once it is no longer read, the limit holds again.
       expect(await temporaryTables(conn)).toHaveLength(MAX_NUMBERED_LISTS);
       expect(await timelinePage(conn, posts, 0, 24)).toEqual(await sortedTimeline.page(conn, posts, 0, 24));
-    } finally {
-      conn.closeSync();
-    }
+    });
   });
 
   it('forget a list whose numbering failed, so that the next page tries again', async () => {
-    const conn = await freshConnection();
-    try {
+    await onFreshConnection(async (conn) => {
       const source = { key: 'k', sql: 'SELECT archive_id, kind, id, created_at FROM no_such_table', params: {}, types: {} };
       await expect(withNumberedList(conn, source, async () => 'read')).rejects.toThrow(/no_such_table/);
       expect(numberedListTables(conn)).toEqual([]);
       const fixed = { ...source, sql: 'SELECT archive_id, kind, id, created_at FROM timeline' };
       expect(await withNumberedList(conn, fixed, async (table) => table)).toMatch(/^mastotui_list_\d+$/);
       expect(await temporaryTables(conn)).toHaveLength(1);
-    } finally {
-      conn.closeSync();
-    }
+    });
   });
 });

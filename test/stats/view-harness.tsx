@@ -44,6 +44,7 @@ export function renderStatsView(
     archiveId: 'test',
     timeZone: 'UTC',
     color: size.color ?? false,
+    loading: false,
     openPost: () => undefined,
     openTimeline: () => undefined,
     openSqlWithQuery: (text) => {

@@ -53,6 +53,7 @@ export function renderSql(sample: Sample, size = { width: 80, height: 24 }, serv
     archiveId: sample.opened.archiveId,
     timeZone: 'UTC',
     color: false,
+    loading: false,
     openPost: calls.openPost,
     openTimeline: calls.openTimeline,
     openSqlWithQuery: () => undefined,
