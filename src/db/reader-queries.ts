@@ -86,17 +86,22 @@ function monthBound(month: string | null, next: boolean): string | null {
 
 /**
  * The filtered timeline (keys and sort columns only, so that sorting stays cheap) as a subquery. `subset_pos` is
- * the place of the row in TimelineQuery.ids.
+ * the place of the row in TimelineQuery.ids (the first, if an id is there twice), found by a hash join with the
+ * list unnested: list_position and list_contains on every row scanned the whole list each time, 620-670 ms a page
+ * for a subset of 10k ids at 100k items.
  */
 const FILTERED = `
-  SELECT t.archive_id, t.kind, t.id, t.created_at, list_position($ids, t.id) AS subset_pos
+  SELECT t.archive_id, t.kind, t.id, t.created_at, s.subset_pos
   FROM timeline t
+  LEFT JOIN (
+    SELECT id, min(pos) AS subset_pos FROM (SELECT unnest($ids) AS id, generate_subscripts($ids, 1) AS pos) GROUP BY id
+  ) s ON s.id = t.id
   WHERE t.archive_id = $archive
     AND ($vis IS NULL OR t.visibility = $vis)
     AND ($lang IS NULL OR coalesce(t.language, '') = $lang)
     AND ($from IS NULL OR t.created_at >= CAST($from AS TIMESTAMPTZ))
     AND ($to IS NULL OR t.created_at < CAST($to AS TIMESTAMPTZ))
-    AND ($ids IS NULL OR list_contains($ids, t.id))
+    AND ($ids IS NULL OR s.subset_pos IS NOT NULL)
     AND CASE $type
       WHEN 'posts' THEN t.kind = 'post' AND t.reply_to IS NULL
       WHEN 'replies' THEN t.kind = 'post' AND t.reply_to IS NOT NULL

@@ -3,6 +3,7 @@
  * and searched by position: every answer must equal the one computed by sorting the filtered timeline, for every
  * filter, in both orders. The tables are made on a list's first page (not by counting a filter being edited), reused,
  * kept to MAX_NUMBERED_LISTS per connection without dropping one in use, and forgotten when their numbering fails.
+ * Subsets are not numbered: their pages and counts are held to a plain ORDER BY list_position query.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -212,3 +213,40 @@ describe('filtered lists, numbered once', () => {
     });
   });
 });
+
+describe('subsets (a thread, the posts of an SQL result) keep their own order', () => {
+  it('give, page by page, the rows of the listed ids in the list\'s order, the first place of an id counting (property)', async () => {
+    const all = (await opened.db.conn.runAndReadAll('SELECT DISTINCT id FROM timeline ORDER BY id')).getRows().map((r) => String(r[0]));
+    await onFreshConnection(async (conn) => {
+      await fc.assert(
+        fc.asyncProperty(
+          // A small pool too, so that ids come twice.
+          fc.array(fc.oneof(fc.constantFrom(...all.slice(0, 20)), fc.constantFrom(...all), fc.constant('not-an-id')), { maxLength: 60 }),
+          fc.constantFrom(...ORDERS),
+          fc.nat({ max: 70 }),
+          fc.integer({ min: 1, max: 30 }),
+          async (ids, order, offset, limit) => {
+            const dir = order === 'newest' ? 'ASC' : 'DESC';
+            const time = order === 'newest' ? 'DESC' : 'ASC';
+            const expected = (
+              await conn.runAndReadAll(
+                `SELECT kind, id FROM timeline WHERE archive_id = $1 AND list_contains($2::VARCHAR[], id)
+                 ORDER BY list_position($2::VARCHAR[], id) ${dir}, created_at ${time}, id ${time} LIMIT ${limit} OFFSET ${offset}`,
+                [opened.archiveId, `[${ids.map((i) => `'${i}'`).join(',')}]`],
+              )
+            ).getRows().map((r) => `${String(r[0])} ${String(r[1])}`);
+            const q = { ...listQuery({}, order), ids };
+            expect((await timelinePage(conn, q, offset, limit)).map((r) => `${r.kind} ${r.id}`)).toEqual(expected);
+            expect(await countTimeline(conn, q)).toBe(Number((await conn.runAndReadAll(
+              'SELECT count(*) FROM timeline WHERE archive_id = $1 AND list_contains($2::VARCHAR[], id)',
+              [opened.archiveId, `[${ids.map((i) => `'${i}'`).join(',')}]`],
+            )).getRows()[0]![0]));
+          },
+        ),
+        { numRuns: 150 },
+      );
+      expect(numberedListTables(conn)).toEqual([]);
+    });
+  });
+});
+
