@@ -52,7 +52,7 @@ async function firstPage(opened) {
   const rq = await load('db/reader-queries.js');
   const detail = await load('db/reader-detail-queries.js');
   const q = { archiveId: opened.archiveId, filter: rq.NO_FILTER, order: 'newest' };
-  await (detail.headerInfo ?? rq.headerInfo)(opened.db.conn, opened.archiveId);
+  await detail.headerInfo(opened.db.conn, opened.archiveId);
   const count = await rq.countTimeline(opened.db.conn, q);
   const rows = await rq.timelinePage(opened.db.conn, q, 0, SCREEN_ROWS);
   return { count, rows: rows.length, q, rq };
