@@ -3,7 +3,7 @@
  * json, parquet and icu are built in), and for reading, a connection that cannot touch files or the network.
  */
 import { readFileSync } from 'node:fs';
-import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBConnection, DuckDBInstance } from './duckdb.js';
 
 /** Bumped whenever schema.sql or the loader's output changes; a cache of another version is rebuilt. */
 export const SCHEMA_VERSION = '3';

@@ -10,7 +10,7 @@
  * before, about 3.8 s and 450 MB now.
  */
 import { resolve } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from './duckdb.js';
 import type { Archive, ArchiveEntry } from '../archive/index.js';
 import { entryKind } from '../archive/index.js';
 import { UserError } from '../errors.js';
@@ -22,6 +22,7 @@ import type { AccountRow, LoadIssue } from '../ingest/rows.js';
 import { SplitError } from '../ingest/splitter.js';
 import { splitStream } from '../ingest/split-stream.js';
 import { SCHEMA_VERSION } from './connection.js';
+import { withLoadHeapGrowth } from './heap-growth.js';
 import { numberedRowsSql } from './numbered-lists.js';
 import { type OutboxPipeline, type PipelineOptions, prepareOutboxPipeline } from './outbox-pipeline.js';
 import { TableWriter } from './writer.js';
@@ -87,14 +88,17 @@ export const DERIVE_MEMORY_LIMIT = '256MB';
 
 /**
  * MASTOTUI_TRACE_LOAD=1 prints when each phase of a load ends (ms since the load began) and the process's resident
- * memory then, on stderr, for tuning.
+ * memory then (with the main thread's JS heap and buffers), on stderr, for tuning.
  */
 function tracer(): (phase: string) => void {
   if (!process.env.MASTOTUI_TRACE_LOAD) return () => undefined;
   const start = performance.now();
   return (phase) => {
-    const rss = Math.round(process.memoryUsage.rss() / 2 ** 20);
-    process.stderr.write(`load ${phase} ${Math.round(performance.now() - start)} ms, RSS ${rss} MB\n`);
+    const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+    const { rss, heapUsed, external } = process.memoryUsage();
+    process.stderr.write(
+      `load ${phase} ${Math.round(performance.now() - start)} ms, RSS ${mb(rss)} MB (JS heap ${mb(heapUsed)}, buffers ${mb(external)})\n`,
+    );
   };
 }
 
@@ -105,15 +109,17 @@ export async function loadArchive(conn: DuckDBConnection, archive: Archive, opti
   }
   // One transaction, committed every COMMIT_EVERY_ITEMS outbox items (loadOutbox): a commit writes the rows since the
   // last one compressed to the file, so the rows held uncompressed stay bounded whatever the archive's size.
-  await conn.run('BEGIN TRANSACTION');
-  try {
-    const result = await loadInTransaction(conn, archive, outboxEntry, options);
-    await conn.run('COMMIT');
-    return result;
-  } catch (error) {
-    await conn.run('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
+  return withLoadHeapGrowth(async () => {
+    await conn.run('BEGIN TRANSACTION');
+    try {
+      const result = await loadInTransaction(conn, archive, outboxEntry, options);
+      await conn.run('COMMIT');
+      return result;
+    } catch (error) {
+      await conn.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
 }
 
 async function loadInTransaction(

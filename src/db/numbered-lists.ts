@@ -12,7 +12,7 @@
  * when it closes. At most MAX_NUMBERED_LISTS are kept per connection (each holds its list's keys: about 40 MB for
  * 720k rows); the least recently used is dropped first, never one that a query is reading or that is being made.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from './duckdb.js';
 
 /**
  * SELECT of `source`'s rows (columns archive_id, kind, id, created_at) numbered in the newest-first order (pos:

@@ -1,5 +1,5 @@
 /** The profile view's queries, and the paged address lists (likes, bookmarks, the CSV exports). */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from './duckdb.js';
 import type { Cell } from './runner.js';
 import { num, query, str } from './reader-queries.js';
 

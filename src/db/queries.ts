@@ -1,5 +1,5 @@
 /** Named queries the program itself runs (parameterised; the UI never builds SQL from strings). */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from './duckdb.js';
 import { type Cell, toCell } from './runner.js';
 
 export const SUMMARY_TABLES = [

@@ -2,7 +2,7 @@
  * The raw JSON of one outbox item, read back from the archive: the database keeps only where each item is
  * (outbox_items.byte_offset and bytes), since storing every item's JSON a second time doubled the load time.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from './duckdb.js';
 import type { Archive } from '../archive/index.js';
 
 export async function readRawItem(

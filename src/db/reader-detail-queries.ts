@@ -2,7 +2,7 @@
  * The reader's other queries: one post (with media, poll, emoji), one boost, the thread around a post, what an id
  * is, the header's counts and the filter form's choices. The list's own queries are in reader-queries.ts.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from './duckdb.js';
 import type { Cell } from './runner.js';
 import { num, query, str } from './reader-queries.js';
 

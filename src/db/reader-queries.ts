@@ -11,7 +11,7 @@
  * Times are returned as ISO 8601 UTC strings (format them with the user's zone in the UI); the date-range filter
  * and month grouping run inside DuckDB in the session TimeZone, which the app sets to the user's zone.
  */
-import { BIGINT, type DuckDBConnection, LIST, VARCHAR, listValue } from '@duckdb/node-api';
+import { BIGINT, type DuckDBConnection, LIST, VARCHAR, listValue } from './duckdb.js';
 import { type ListSource, withNumberedList } from './numbered-lists.js';
 import { type Cell, toCell } from './runner.js';
 

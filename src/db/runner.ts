@@ -15,7 +15,7 @@ import {
   DuckDBTimestampValue,
   type DuckDBValue,
   type StatementType,
-} from '@duckdb/node-api';
+} from './duckdb.js';
 import { UserError } from '../errors.js';
 
 export type Cell = null | string | number | boolean | Cell[] | { [key: string]: Cell };

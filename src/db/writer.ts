@@ -12,7 +12,7 @@ import {
   listValue,
   structValue,
   timestampValue,
-} from '@duckdb/node-api';
+} from './duckdb.js';
 import { type CellKind, type PackedRows, RowReader } from '../ingest/outbox-batches.js';
 
 type Append = (appender: DuckDBAppender, value: unknown) => void;

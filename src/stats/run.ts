@@ -2,7 +2,7 @@
  * Running the stats dashboard: every named query of src/db/stats-queries.ts over the connection, for one period,
  * turned into tile data (loadStats), and the text or JSON that `mastotui ARCHIVE --stats` prints (printStats).
  */
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '../db/duckdb.js';
 import { STATS_QUERIES, STATS_YEARS_SQL } from '../db/stats-queries.js';
 import { toCell } from '../db/runner.js';
 import { computeStats } from './compute.js';

@@ -4,7 +4,7 @@
  * The frame is exactly one row shorter than the terminal (Ink prints a newline after the last row), and it follows
  * the terminal's size.
  */
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '../db/duckdb.js';
 import { Box, Text, useApp, useStdout } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Archive } from '../archive/index.js';

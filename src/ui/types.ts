@@ -11,7 +11,7 @@
  *     values format in the user's zone inside DuckDB; in JS use formatLocalTime(iso, app.timeZone).
  *   - Every string from the archive must go through sanitizeText (src/content) before it is rendered.
  */
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '../db/duckdb.js';
 
 export interface AppServices {
   /**

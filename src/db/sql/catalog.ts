@@ -3,7 +3,7 @@
  * catalog, so temporary tables the user creates appear too), the one-line explanations written in schema.sql, and
  * the names of functions and keywords for completion.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '../duckdb.js';
 import { schemaText } from '../connection.js';
 
 export interface CatalogColumn {

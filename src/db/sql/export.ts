@@ -8,7 +8,7 @@ import { chmod, open, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { DuckDBInstance } from '@duckdb/node-api';
+import { DuckDBInstance } from '../duckdb.js';
 import { UserError } from '../../errors.js';
 import { formatResult } from '../format.js';
 import type { Cell, QueryResult } from '../runner.js';

@@ -5,7 +5,7 @@
  */
 import { realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
-import { type DuckDBConnection, StatementType, listValue } from '@duckdb/node-api';
+import { type DuckDBConnection, StatementType, listValue } from '../duckdb.js';
 import { UserError } from '../../errors.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../format.js';
 import { type QueryResult, SqlError, runQuery, toCell } from '../runner.js';

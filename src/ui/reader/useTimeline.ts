@@ -2,7 +2,7 @@
  * Virtual lists: the row count of a query and a cache of fixed-size pages, fetched only for what is on screen
  * (plus one page either side, so that scrolling rarely waits). Replies that arrive for an older query are dropped.
  */
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '../../db/duckdb.js';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { countTimeline, timelinePage, type TimelineQuery, type TimelineRow } from '../../db/reader-queries.js';
 

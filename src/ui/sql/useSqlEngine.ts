@@ -3,7 +3,7 @@
  * query), the shell that runs input, the catalog for completion and the side list, and the history kept in the
  * user's state folder.
  */
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '../../db/duckdb.js';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { type Catalog, loadCatalog } from '../../db/sql/catalog.js';
 import type { OutputFormat } from '../../db/format.js';
