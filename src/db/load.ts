@@ -22,7 +22,6 @@ import type { AccountRow, LoadIssue } from '../ingest/rows.js';
 import { SplitError } from '../ingest/splitter.js';
 import { splitStream } from '../ingest/split-stream.js';
 import { SCHEMA_VERSION } from './connection.js';
-import { withLoadHeapGrowth } from './heap-growth.js';
 import { numberedRowsSql } from './numbered-lists.js';
 import { type OutboxPipeline, type PipelineOptions, prepareOutboxPipeline } from './outbox-pipeline.js';
 import { TableWriter } from './writer.js';
@@ -109,17 +108,15 @@ export async function loadArchive(conn: DuckDBConnection, archive: Archive, opti
   }
   // One transaction, committed every COMMIT_EVERY_ITEMS outbox items (loadOutbox): a commit writes the rows since the
   // last one compressed to the file, so the rows held uncompressed stay bounded whatever the archive's size.
-  return withLoadHeapGrowth(async () => {
-    await conn.run('BEGIN TRANSACTION');
-    try {
-      const result = await loadInTransaction(conn, archive, outboxEntry, options);
-      await conn.run('COMMIT');
-      return result;
-    } catch (error) {
-      await conn.run('ROLLBACK').catch(() => undefined);
-      throw error;
-    }
-  });
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    const result = await loadInTransaction(conn, archive, outboxEntry, options);
+    await conn.run('COMMIT');
+    return result;
+  } catch (error) {
+    await conn.run('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
 }
 
 async function loadInTransaction(

@@ -44,6 +44,14 @@ export interface PipelineOptions {
 
 const WORKER_URL = new URL('../ingest/outbox-worker.js', import.meta.url);
 
+/**
+ * The worker's young generation (where JSON.parse's objects and the rows built from them live until the batch is
+ * posted). V8 gave it 32 MB of semi-spaces; nearly everything there dies within one batch, so a smaller one costs
+ * few extra collections. On the 100k cold load, in-process, alternated, six runs each (peak RSS / load time,
+ * medians): V8's own 397 MB / 3.53 s, 16 MB 379 MB / 3.49 s, 12 MB 370 MB / 3.70 s, 8 MB 373 MB / 3.69 s.
+ */
+const WORKER_YOUNG_GENERATION_MB = 16;
+
 /** Whether this build has the compiled worker (the sources under a test runner do not). */
 export function workerAvailable(): boolean {
   return WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(WORKER_URL));
@@ -153,7 +161,10 @@ export function prepareOutboxPipeline(archive: Archive, entry: ArchiveEntry, opt
     maxInFlight: options.maxInFlight ?? MAX_BATCHES_IN_FLIGHT,
     trace: Boolean(process.env.MASTOTUI_TRACE_LOAD),
   };
-  const worker = new Worker(WORKER_URL, { workerData: input });
+  const worker = new Worker(WORKER_URL, {
+    workerData: input,
+    resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+  });
   // Until run() listens, an error or exit of the worker is kept for it (an 'error' nobody listens to would throw).
   let early: { error: unknown } | undefined;
   const keep = (error: unknown) => {

@@ -1,11 +1,11 @@
 /**
- * DuckDB's allocator settings (src/db/duckdb-allocator.ts) only take effect when they are in the environment before
- * the native library is loaded: every module takes DuckDB from src/db/duckdb.ts, and the built CLI starts DuckDB's
- * jemalloc with them.
+ * The memory settings of src/db/memory-settings.ts: DuckDB's allocator settings only take effect when they are in the
+ * environment before the native library is loaded, so every module takes DuckDB from src/db/duckdb.ts, and the built
+ * CLI starts DuckDB's jemalloc with them; V8's heap growth is set when the module is first imported.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { CORPUS, REPO, tempDir, zipFolder } from '../helpers/archives.js';
 import { runCli } from '../helpers/cli.js';
 
@@ -52,5 +52,23 @@ describe.runIf(process.platform === 'linux' && process.arch === 'x64')('DuckDB a
   it("lets the user's own DUCKDB_JE_MALLOC_CONF override a setting", () => {
     const opt = options('stats_print:true,stats_print_opts:mdablxe,narenas:3');
     expect(opt).toMatchObject({ narenas: '3', dirty_decay_ms: '100', muzzy_decay_ms: '0' });
+  });
+});
+
+describe('V8 heap growth', () => {
+  it('is set to 1.5x when the database layer is first imported', async () => {
+    const flags: string[] = [];
+    vi.resetModules();
+    vi.doMock('node:v8', async (original) => ({
+      ...(await original<typeof import('node:v8')>()),
+      setFlagsFromString: (flag: string) => flags.push(flag),
+    }));
+    try {
+      await import('../../src/db/duckdb.js');
+      expect(flags).toEqual(['--heap-growing-percent=50']);
+    } finally {
+      vi.doUnmock('node:v8');
+      vi.resetModules();
+    }
   });
 });
