@@ -75,9 +75,12 @@ export const COMMIT_EVERY_ITEMS = 32768;
 /**
  * DuckDB's memory limit while loading into a file (see tuneForLoad). On the 100k archive (peak RSS, wall time, two
  * runs each): 256 MB 542-543 MB, 3.8-4.0 s; 128 MB 453-456 MB, 3.9-4.0 s; 64 MB 424-432 MB, 4.2-4.3 s. At 1M posts
- * 128 MB lowered the peak from 1004 to 871 MB.
+ * 128 MB lowered the peak from 1004 to 871 MB. With the memory settings of memory-settings.ts (in-process, medians of
+ * five alternated runs): 128 MB 399-400 MB / 3.45-3.59 s, 96 MB 369 MB / 3.66 s, 80 MB 362 MB / 3.70 s, 64 MB 343 MB
+ * / 3.71 s; through the CLI, four alternated runs each, 128 MB peaked at 396-414 MB, 96 MB at 386-399 MB (DESIGN's
+ * budget is 400 MB), the whole archive on screen about 0.1 s later.
  */
-export const LOAD_MEMORY_LIMIT = '128MB';
+export const LOAD_MEMORY_LIMIT = '96MB';
 /**
  * The limit for the derivations after the rows are in (threads, timeline order), whose recursive join and updates
  * need more: at 1M posts the threads took 6.6 s of the load under 128 MB and 0.58 s under this limit (alone, on the
