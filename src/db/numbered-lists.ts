@@ -6,7 +6,8 @@
  * same columns; its pages, month list and search positions then read from that table. Sorting the filtered rows for
  * every page instead took 36-95 ms a page at 1M items, growing with the offset. Measured on the 1M bench archive
  * (2 cores, best of 5): numbering 24 ms (40k DMs) to 250 ms (723k posts), once; then 3.2-3.8 ms a page anywhere in
- * the list.
+ * the list. A subset (the posts of an SQL result opened as a list, at most 10,000) is numbered in its own order the
+ * same way, its rows' list columns stored with it (reader-queries.ts).
  *
  * Temporary tables belong to their connection (the SQL pane, on a connection of its own, does not see them) and go
  * when it closes. At most MAX_NUMBERED_LISTS are kept per connection (each holds its list's keys: about 40 MB for
@@ -35,7 +36,10 @@ export function numberedRowsSql(source: string): string {
 
 export const MAX_NUMBERED_LISTS = 3;
 
-/** What a list is: the SQL of its rows (see numberedRowsSql) with its parameters, and a key naming it. */
+/**
+ * What a list is: the SELECT of its numbered rows (at least timeline_order's columns, as numberedRowsSql gives them)
+ * with its parameters, and a key naming it.
+ */
 export interface ListSource {
   key: string;
   sql: string;
@@ -91,7 +95,7 @@ function makeList(conn: DuckDBConnection, lists: Map<string, NumberedList>, sour
   const table = `mastotui_list_${++tablesMade}`;
   const list: NumberedList = { table, ready: Promise.resolve(), settled: false, readers: 0, lastUsed: 0 };
   list.ready = conn
-    .run(`CREATE TEMP TABLE ${table} AS ${numberedRowsSql(source.sql)}`, source.params as never, source.types as never)
+    .run(`CREATE TEMP TABLE ${table} AS ${source.sql}`, source.params as never, source.types as never)
     .then(
       () => {
         list.settled = true;

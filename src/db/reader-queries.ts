@@ -1,45 +1,49 @@
 /**
  * The queries of the reader's list (the timeline and its filtered lists: count, pages, search, months). Post, boost
  * and thread details, the header and the filter form's choices are in reader-detail-queries.ts, the profile and its
- * lists in profile-queries.ts. All are parameterised; the only SQL assembled at run time is the choice between
+ * lists in profile-queries.ts; what a list is (its filter, and the SQL of its rows) in timeline-lists.ts. All are
+ * parameterised; the only SQL assembled at run time is the choice between
  * constant ORDER BY clauses and table and column names. Lists are paged by position, in constant time whatever the
  * archive's length: the whole timeline (no filter, no subset: what the reader opens on) in timeline_order, numbered
- * at load time, a filtered list in a table numbered on its first page (numbered-lists.ts). Subsets (a thread, the
- * posts of an SQL result) keep their own order and are sorted for every page. Only the rows on screen are ever read
- * in full, and counts, month offsets and search-match positions come from one query each.
+ * at load time, a filtered list in a table numbered on its first page (numbered-lists.ts). A subset (the posts of an
+ * SQL result, at most 10,000) keeps its own order, and is numbered on its first page too, with its rows' list
+ * columns. Only the rows on screen are ever read in full, and counts, month offsets and search-match positions come
+ * from one query each.
  *
  * Times are returned as ISO 8601 UTC strings (format them with the user's zone in the UI); the date-range filter
  * and month grouping run inside DuckDB in the session TimeZone, which the app sets to the user's zone.
  */
-import { BIGINT, type DuckDBConnection, LIST, VARCHAR, listValue } from './duckdb.js';
-import { type ListSource, withNumberedList } from './numbered-lists.js';
+import { BIGINT, type DuckDBConnection, VARCHAR } from './duckdb.js';
+import { withNumberedList } from './numbered-lists.js';
 import { type Cell, toCell } from './runner.js';
+import {
+  FILTERED,
+  isWholeTimeline,
+  LISTED_COLUMNS,
+  listSource,
+  orderOf,
+  type Params,
+  POSITION,
+  ROW_COLUMNS,
+  subsetSource,
+  type TimelineQuery,
+  timelineParams,
+} from './timeline-lists.js';
 
-export const TIMELINE_TYPES = ['all', 'posts', 'replies', 'boosts', 'media', 'polls', 'dms'] as const;
-export type TimelineType = (typeof TIMELINE_TYPES)[number];
-export const VISIBILITIES = ['public', 'unlisted', 'private', 'direct'] as const;
-export type Visibility = (typeof VISIBILITIES)[number];
+export {
+  isWholeTimeline,
+  NO_FILTER,
+  type Params,
+  TIMELINE_TYPES,
+  type TimelineFilter,
+  type TimelineQuery,
+  type TimelineType,
+  VISIBILITIES,
+  type Visibility,
+} from './timeline-lists.js';
 
-export interface TimelineFilter {
-  type: TimelineType;
-  visibility: Visibility | null;
-  /** A language code, '' for posts without one, or null for any. */
-  language: string | null;
-  /** First month included, 'YYYY-MM' (user's zone), or null. */
-  from: string | null;
-  /** Last month included, 'YYYY-MM', or null. */
-  to: string | null;
-}
-
-export const NO_FILTER: TimelineFilter = { type: 'all', visibility: null, language: null, from: null, to: null };
-
-export interface TimelineQuery {
-  archiveId: string;
-  filter: TimelineFilter;
-  order: 'newest' | 'oldest';
-  /** Only these ids (posts or boosts), in this order ('newest'; 'oldest' reverses it). */
-  ids?: readonly string[];
-}
+/** The parameter types of the queries on a numbered table. */
+const ORDER_PARAMS = { archive: VARCHAR };
 
 export interface TimelineRow {
   kind: 'post' | 'boost';
@@ -57,8 +61,6 @@ export interface TimelineRow {
   boostedUri: string | null;
 }
 
-export type Params = Record<string, unknown>;
-
 /** Runs a parameterised query; rows of plain cells (see runner.toCell). */
 export async function query(conn: DuckDBConnection, sql: string, params: Params = {}, types: Params = {}): Promise<Cell[][]> {
   const result = await conn.runAndReadAll(sql, params as never, types as never);
@@ -68,120 +70,26 @@ export async function query(conn: DuckDBConnection, sql: string, params: Params 
 export const str = (c: Cell | undefined): string | null => (c === null || c === undefined ? null : String(c));
 export const num = (c: Cell | undefined): number => (typeof c === 'number' ? c : Number(c ?? 0));
 
-/** 'YYYY-MM' -> the first instant of that month as text DuckDB casts in the session zone; next month for `to`. */
-function monthBound(month: string | null, next: boolean): string | null {
-  const m = month === null ? null : /^(\d{4})-(\d{2})$/.exec(month);
-  if (!m) return null;
-  let year = Number(m[1]);
-  let mon = Number(m[2]);
-  if (next) {
-    mon += 1;
-    if (mon > 12) {
-      mon = 1;
-      year += 1;
-    }
-  }
-  return `${String(year).padStart(4, '0')}-${String(mon).padStart(2, '0')}-01 00:00:00`;
-}
-
 /**
- * The filtered timeline (keys and sort columns only, so that sorting stays cheap) as a subquery. `subset_pos` is
- * the place of the row in TimelineQuery.ids (the first, if an id is there twice), found by a hash join with the
- * list unnested: list_position and list_contains on every row scanned the whole list each time, 620-670 ms a page
- * for a subset of 10k ids at 100k items.
- */
-const FILTERED = `
-  SELECT t.archive_id, t.kind, t.id, t.created_at, s.subset_pos
-  FROM timeline t
-  LEFT JOIN (
-    SELECT id, min(pos) AS subset_pos FROM (SELECT unnest($ids) AS id, generate_subscripts($ids, 1) AS pos) GROUP BY id
-  ) s ON s.id = t.id
-  WHERE t.archive_id = $archive
-    AND ($vis IS NULL OR t.visibility = $vis)
-    AND ($lang IS NULL OR coalesce(t.language, '') = $lang)
-    AND ($from IS NULL OR t.created_at >= CAST($from AS TIMESTAMPTZ))
-    AND ($to IS NULL OR t.created_at < CAST($to AS TIMESTAMPTZ))
-    AND ($ids IS NULL OR s.subset_pos IS NOT NULL)
-    AND CASE $type
-      WHEN 'posts' THEN t.kind = 'post' AND t.reply_to IS NULL
-      WHEN 'replies' THEN t.kind = 'post' AND t.reply_to IS NOT NULL
-      WHEN 'boosts' THEN t.kind = 'boost'
-      WHEN 'media' THEN t.media_count > 0
-      WHEN 'polls' THEN t.is_poll
-      WHEN 'dms' THEN t.visibility = 'direct'
-      ELSE TRUE END`;
-
-/** The two orders, each with and without a subset (a subset keeps its own order). Constants only. */
-const ORDERS = {
-  newest: 'ORDER BY created_at DESC, id DESC',
-  oldest: 'ORDER BY created_at ASC, id ASC',
-  'newest-subset': 'ORDER BY subset_pos ASC, created_at DESC, id DESC',
-  'oldest-subset': 'ORDER BY subset_pos DESC, created_at ASC, id ASC',
-} as const;
-
-function orderOf(q: TimelineQuery): string {
-  return ORDERS[q.ids ? (`${q.order}-subset` as const) : q.order];
-}
-
-function timelineParams(q: TimelineQuery): [Params, Params] {
-  const f = q.filter;
-  return [
-    {
-      archive: q.archiveId,
-      vis: f.visibility,
-      lang: f.language,
-      from: monthBound(f.from, false),
-      to: monthBound(f.to, true),
-      type: f.type,
-      ids: q.ids ? listValue([...q.ids]) : null,
-    },
-    { archive: VARCHAR, vis: VARCHAR, lang: VARCHAR, from: VARCHAR, to: VARCHAR, type: VARCHAR, ids: LIST(VARCHAR) },
-  ];
-}
-
-/**
- * Whether the query is the whole timeline, which timeline_order holds numbered in both orders: no subset and no
- * filter (month bounds that monthBound ignores count as none, as they do in FILTERED).
- */
-export function isWholeTimeline(q: TimelineQuery): boolean {
-  const f = q.filter;
-  return (
-    q.ids === undefined &&
-    f.type === 'all' &&
-    f.visibility === null &&
-    f.language === null &&
-    monthBound(f.from, false) === null &&
-    monthBound(f.to, true) === null
-  );
-}
-
-/** The position column of a numbered table (timeline_order's columns) for each order (constants). */
-const POSITION = { newest: 'pos', oldest: 'oldest_pos' } as const;
-
-const ORDER_PARAMS = { archive: VARCHAR };
-
-/** A filtered list's rows, to be numbered (numbered-lists.ts); the key names the filter, not the order. */
-function listSource(q: TimelineQuery): ListSource {
-  const [params, types] = timelineParams({ ...q, ids: undefined });
-  const f = q.filter;
-  return { key: JSON.stringify([q.archiveId, f.type, f.visibility, f.language, params.from, params.to]), sql: FILTERED, params, types };
-}
-
-/**
- * Answers a question about q's list from the table that numbers it (`byPosition`, given the table's name): the
- * whole timeline's timeline_order, or a filtered list's numbered table, made first unless `make` is false. A subset,
- * or a filtered list not numbered when `make` is false, is answered by `sorted`.
+ * Answers a question about q's list from the table that numbers it (`byPosition`, given the table's name and
+ * whether it holds the list columns too): the whole timeline's timeline_order, or a filtered list's or a subset's
+ * numbered table, made first unless `make` is false. A list not numbered when `make` is false is answered by `sorted`.
  */
 async function answer<T>(
   conn: DuckDBConnection,
   q: TimelineQuery,
-  byPosition: (table: string) => Promise<T>,
+  byPosition: (table: string, withColumns: boolean) => Promise<T>,
   sorted: () => Promise<T>,
   make = true,
 ): Promise<T> {
-  if (q.ids !== undefined) return sorted();
-  if (isWholeTimeline(q)) return byPosition('timeline_order');
-  return withNumberedList(conn, listSource(q), byPosition, make ? undefined : sorted);
+  if (q.ids === undefined && isWholeTimeline(q)) return byPosition('timeline_order', false);
+  const subset = q.ids !== undefined;
+  return withNumberedList(
+    conn,
+    subset ? subsetSource(q) : listSource(q),
+    (table) => byPosition(table, subset),
+    make ? undefined : sorted,
+  );
 }
 
 /** The number of rows in the list; a filter being edited is counted without numbering its rows. */
@@ -197,24 +105,39 @@ async function countSorted(conn: DuckDBConnection, q: TimelineQuery): Promise<nu
   return num((await query(conn, `SELECT count(*) FROM (${FILTERED})`, p, t))[0]?.[0]);
 }
 
-/** The columns of a list row, read from the timeline view as `t`. */
-const ROW_COLUMNS = `t.kind, t.id, t.created_at, t.visibility, t.cw, left(t.text, 300), t.reply_to, coalesce(t.reply_to_self, false),
-       coalesce(t.media_count, 0), coalesce(t.is_poll, false), t.language, t.boosted_uri`;
-
 /** A page's bounds as whole numbers: fractions are cut off, negative numbers and NaN count as 0. */
 function pageBounds(offset: number, limit: number): { offset: number; limit: number } {
   const whole = (n: number) => Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, Math.trunc(n) || 0));
   return { offset: whole(offset), limit: whole(limit) };
 }
 
-/** One page of the list (by position in its numbered table; a subset by sorting it). */
+/** One page of the list, by position in its numbered table. */
 export async function timelinePage(conn: DuckDBConnection, q: TimelineQuery, offset: number, limit: number): Promise<TimelineRow[]> {
   return answer(
     conn,
     q,
-    (table) => pageByPosition(conn, table, q, offset, limit),
+    (table, withColumns) => (withColumns ? pageOfColumns : pageByPosition)(conn, table, q, offset, limit),
     () => pageSorted(conn, q, offset, limit),
   );
+}
+
+/** A page of a numbered table that holds the list columns (a subset's): its rows at positions [offset, offset + limit). */
+async function pageOfColumns(
+  conn: DuckDBConnection,
+  table: string,
+  q: TimelineQuery,
+  offset: number,
+  limit: number,
+): Promise<TimelineRow[]> {
+  const b = pageBounds(offset, limit);
+  const pos = POSITION[q.order];
+  const rows = await query(
+    conn,
+    `SELECT ${LISTED_COLUMNS} FROM ${table} WHERE archive_id = $archive AND ${pos} >= $offset AND ${pos} < $end ORDER BY ${pos}`,
+    { archive: q.archiveId, offset: b.offset, end: Math.min(Number.MAX_SAFE_INTEGER, b.offset + b.limit) },
+    { archive: VARCHAR, offset: BIGINT, end: BIGINT },
+  );
+  return rows.map(timelineRow);
 }
 
 /**
@@ -395,6 +318,7 @@ function monthCount(r: Cell[]): MonthCount {
 
 /**
  * The answers of countTimeline, timelinePage, monthOffsets and searchPositions computed by sorting the filtered
- * timeline, whatever the query: what subsets use. Exported so that tests can hold the numbered lists' answers to them.
+ * timeline, whatever the query: what a list not numbered yet is counted with. Exported so that tests can hold the
+ * numbered lists' answers to them.
  */
 export const sortedTimeline = { count: countSorted, page: pageSorted, months: monthsSorted, search: searchSorted };

@@ -3,13 +3,14 @@
  * and searched by position: every answer must equal the one computed by sorting the filtered timeline, for every
  * filter, in both orders. The tables are made on a list's first page (not by counting a filter being edited), reused,
  * kept to MAX_NUMBERED_LISTS per connection without dropping one in use, and forgotten when their numbering fails.
- * Subsets are not numbered: their pages and counts are held to a plain ORDER BY list_position query.
+ * Subsets are numbered in their own order with their list columns: their pages and counts are held to a plain
+ * ORDER BY list_position query, their months and search positions to the sorting queries'.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenedArchive, openArchiveDatabase } from '../../src/db/cache.js';
 import { lockDown } from '../../src/db/connection.js';
-import { MAX_NUMBERED_LISTS, numberedListTables, withNumberedList } from '../../src/db/numbered-lists.js';
+import { MAX_NUMBERED_LISTS, numberedListTables, numberedRowsSql, withNumberedList } from '../../src/db/numbered-lists.js';
 import {
   countTimeline,
   monthOffsets,
@@ -150,9 +151,8 @@ describe('filtered lists, numbered once', () => {
       await searchPositions(conn, posts, 'coffee');
       await monthOffsets(conn, posts);
       expect(await temporaryTables(conn)).toEqual([table]);
-      // The whole timeline reads timeline_order and a subset sorts: neither numbers a list.
+      // The whole timeline reads timeline_order: it numbers no list.
       await timelinePage(conn, listQuery({}), 0, 24);
-      await timelinePage(conn, { ...listQuery({ type: 'posts' }), ids: ['1', '2'] }, 0, 24);
       expect(await temporaryTables(conn)).toEqual([table]);
       // Another connection has lists of its own.
       await onFreshConnection(async (other) => {
@@ -188,7 +188,7 @@ describe('filtered lists, numbered once', () => {
       const posts = listQuery({ type: 'posts' });
       const rows = await withNumberedList(
         conn,
-        { key: 'held', sql: "SELECT archive_id, kind, id, created_at FROM timeline WHERE kind = 'post'", params: {}, types: {} },
+        { key: 'held', sql: numberedRowsSql("SELECT archive_id, kind, id, created_at FROM timeline WHERE kind = 'post'"), params: {}, types: {} },
         async (table) => {
           for (const type of ['replies', 'boosts', 'media', 'polls', 'dms'] as const) await timelinePage(conn, listQuery({ type }), 0, 24);
           expect(await temporaryTables(conn)).toContain(table);
@@ -204,17 +204,17 @@ describe('filtered lists, numbered once', () => {
 
   it('forget a list whose numbering failed, so that the next page tries again', async () => {
     await onFreshConnection(async (conn) => {
-      const source = { key: 'k', sql: 'SELECT archive_id, kind, id, created_at FROM no_such_table', params: {}, types: {} };
+      const source = { key: 'k', sql: numberedRowsSql('SELECT archive_id, kind, id, created_at FROM no_such_table'), params: {}, types: {} };
       await expect(withNumberedList(conn, source, async () => 'read')).rejects.toThrow(/no_such_table/);
       expect(numberedListTables(conn)).toEqual([]);
-      const fixed = { ...source, sql: 'SELECT archive_id, kind, id, created_at FROM timeline' };
+      const fixed = { ...source, sql: numberedRowsSql('SELECT archive_id, kind, id, created_at FROM timeline') };
       expect(await withNumberedList(conn, fixed, async (table) => table)).toMatch(/^mastotui_list_\d+$/);
       expect(await temporaryTables(conn)).toHaveLength(1);
     });
   });
 });
 
-describe('subsets (a thread, the posts of an SQL result) keep their own order', () => {
+describe('subsets (the posts of an SQL result) keep their own order', () => {
   it('give, page by page, the rows of the listed ids in the list\'s order, the first place of an id counting (property)', async () => {
     const all = (await opened.db.conn.runAndReadAll('SELECT DISTINCT id FROM timeline ORDER BY id')).getRows().map((r) => String(r[0]));
     await onFreshConnection(async (conn) => {
@@ -245,7 +245,46 @@ describe('subsets (a thread, the posts of an SQL result) keep their own order', 
         ),
         { numRuns: 150 },
       );
+    });
+  });
+
+  it('give the same months and search positions as sorting them, with a filter or without (property)', async () => {
+    const all = (await opened.db.conn.runAndReadAll('SELECT DISTINCT id FROM timeline ORDER BY id')).getRows().map((r) => String(r[0]));
+    await onFreshConnection(async (conn) => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(fc.oneof(fc.constantFrom(...all.slice(0, 20)), fc.constantFrom(...all)), { maxLength: 80 }),
+          fc.constantFrom(...ORDERS),
+          fc.constantFrom<Partial<TimelineFilter>>({}, { type: 'posts' }, { type: 'boosts' }, { visibility: 'public' }),
+          fc.constantFrom(...SEARCH_TERMS),
+          async (ids, order, filter, term) => {
+            const q = { ...listQuery(filter, order), ids };
+            expect(await timelinePage(conn, q, 0, 100)).toEqual(await sortedTimeline.page(conn, q, 0, 100));
+            expect(await monthOffsets(conn, q)).toEqual(await sortedTimeline.months(conn, q));
+            expect(await searchPositions(conn, q, term)).toEqual(await sortedTimeline.search(conn, q, term));
+            expect(await countTimeline(conn, q)).toBe(await sortedTimeline.count(conn, q));
+          },
+        ),
+        { numRuns: 60 },
+      );
+    });
+  });
+
+  it('are numbered once, on their first page, with their rows\' list columns', async () => {
+    const ids = (await opened.db.conn.runAndReadAll('SELECT id FROM timeline ORDER BY id DESC LIMIT 40')).getRows().map((r) => String(r[0]));
+    await onFreshConnection(async (conn) => {
+      const q = { ...listQuery({}), ids };
+      await countTimeline(conn, q);
       expect(numberedListTables(conn)).toEqual([]);
+      const first = await timelinePage(conn, q, 0, 24);
+      const [table] = numberedListTables(conn);
+      expect(table).toBeDefined();
+      await timelinePage(conn, { ...q, order: 'oldest' }, 0, 24);
+      expect(numberedListTables(conn)).toEqual([table]);
+      // The rows come from the table alone: emptied, the list is empty.
+      await conn.run(`DELETE FROM ${table}`);
+      expect(first).toHaveLength(24);
+      expect(await timelinePage(conn, q, 0, 24)).toEqual([]);
     });
   });
 });
