@@ -2,9 +2,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openArchive } from '../../src/archive/index.js';
 import { openArchiveDatabase } from '../../src/db/cache.js';
+import { createSchema, openDatabase } from '../../src/db/connection.js';
+import { DERIVE_MEMORY_LIMIT, LOAD_MEMORY_LIMIT, loadArchive } from '../../src/db/load.js';
 import { toCell } from '../../src/db/runner.js';
-import { tempDir, zipFolder } from '../helpers/archives.js';
+import { REPO, tempDir, zipFolder } from '../helpers/archives.js';
 
 const ACTOR = 'https://example.social/users/ada';
 const PUBLIC = 'https://www.w3.org/ns/activitystreams#Public';
@@ -112,5 +115,27 @@ describe('loader', () => {
     });
     expect(await query(dir, 'select host from likes order by position')).toEqual([['misskey.example'], ['old.example']]);
     expect(await query(dir, 'select uri, source from bookmarks')).toEqual([['https://x.example/@a/1', 'bookmarks.json']]);
+  });
+});
+
+describe('memory limit of a load into a file', () => {
+  it('ends at the load\'s limit, not the derivations\' larger one, for the last commit', async () => {
+    const archive = await openArchive(join(REPO, 'fixtures', 'sample'));
+    const db = await openDatabase(join(await tempDir(), 'load.duckdb'));
+    try {
+      const setting = async () => String((await db.conn.runAndReadAll("SELECT current_setting('memory_limit')")).getRows()[0]![0]);
+      const shown = async (limit: string) => {
+        await db.conn.run(`SET memory_limit = '${limit}'`);
+        return setting();
+      };
+      const [load, derive] = [await shown(LOAD_MEMORY_LIMIT), await shown(DERIVE_MEMORY_LIMIT)];
+      expect(load).not.toBe(derive);
+      await createSchema(db.conn);
+      await loadArchive(db.conn, archive, { archiveId: 'test' });
+      expect(await setting()).toBe(load);
+    } finally {
+      db.close();
+      await archive.close();
+    }
   });
 });
