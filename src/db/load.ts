@@ -7,7 +7,7 @@
  * archive stream and appends; a worker thread splits, parses and normalises, and hands back packed batches of rows.
  * The load is one transaction committed every COMMIT_EVERY_ITEMS items. What each choice gained or cost, measured,
  * is in the comments where it is made and in docs/PERFORMANCE.md. On the 100k archive (2 cores): 6.5 s and 580 MB
- * before, about 3.8 s and 450 MB now.
+ * before, about 3.6 s and 360-370 MB now (with the process settings of memory-settings.ts).
  */
 import { resolve } from 'node:path';
 import type { DuckDBConnection } from './duckdb.js';
@@ -83,8 +83,9 @@ export const COMMIT_EVERY_ITEMS = 32768;
 export const LOAD_MEMORY_LIMIT = '96MB';
 /**
  * The limit for the derivations after the rows are in (threads, timeline order; the last commit goes back to
- * LOAD_MEMORY_LIMIT), whose recursive join and updates need more: at 1M posts the threads took 6.6 s of the load under 128 MB and 0.58 s under this limit (alone, on the
- * loaded database: 1.7 s under 128 MB, 0.24 s under 256 MB, 0.18 s under 1 GB).
+ * LOAD_MEMORY_LIMIT), whose recursive join and updates need more: at 1M posts the threads took 6.6 s of the load
+ * under 128 MB and 0.58 s under this limit (alone, on the loaded database: 1.7 s under 128 MB, 0.24 s under 256 MB,
+ * 0.18 s under 1 GB).
  */
 export const DERIVE_MEMORY_LIMIT = '256MB';
 

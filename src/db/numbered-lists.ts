@@ -7,7 +7,7 @@
  * every page instead took 36-95 ms a page at 1M items, growing with the offset. Measured on the 1M bench archive
  * (2 cores, best of 5): numbering 24 ms (40k DMs) to 250 ms (723k posts), once; then 3.2-3.8 ms a page anywhere in
  * the list. A subset (the posts of an SQL result opened as a list, at most 10,000) is numbered in its own order the
- * same way, its rows' list columns stored with it (reader-queries.ts).
+ * same way, its rows' list columns stored with it (timeline-lists.ts subsetSource).
  *
  * Temporary tables belong to their connection (the SQL pane, on a connection of its own, does not see them) and go
  * when it closes. At most MAX_NUMBERED_LISTS are kept per connection (each holds its list's keys: about 40 MB for

@@ -46,8 +46,8 @@ const WORKER_URL = new URL('../ingest/outbox-worker.js', import.meta.url);
 
 /**
  * The worker's young generation (where JSON.parse's objects and the rows built from them live until the batch is
- * posted). V8 gave it 32 MB of semi-spaces; nearly everything there dies within one batch, so a smaller one costs
- * few extra collections. On the 100k cold load, in-process, alternated, six runs each (peak RSS / load time,
+ * posted). A worker's default is 48 MB; nearly everything there dies within one batch, so a smaller one costs few
+ * extra collections. Its old generation keeps the default (4 GB here): a 300 MB item still parses. On the 100k cold load, in-process, alternated, six runs each (peak RSS / load time,
  * medians): V8's own 397 MB / 3.53 s, 16 MB 379 MB / 3.49 s, 12 MB 370 MB / 3.70 s, 8 MB 373 MB / 3.69 s.
  */
 const WORKER_YOUNG_GENERATION_MB = 16;

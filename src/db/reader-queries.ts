@@ -129,15 +129,22 @@ async function pageOfColumns(
   offset: number,
   limit: number,
 ): Promise<TimelineRow[]> {
-  const b = pageBounds(offset, limit);
   const pos = POSITION[q.order];
   const rows = await query(
     conn,
     `SELECT ${LISTED_COLUMNS} FROM ${table} WHERE archive_id = $archive AND ${pos} >= $offset AND ${pos} < $end ORDER BY ${pos}`,
-    { archive: q.archiveId, offset: b.offset, end: Math.min(Number.MAX_SAFE_INTEGER, b.offset + b.limit) },
-    { archive: VARCHAR, offset: BIGINT, end: BIGINT },
+    ...positionRange(q, offset, limit),
   );
   return rows.map(timelineRow);
+}
+
+/** The parameters ($archive, $offset, $end) and their types of the positions [offset, offset + limit) of q's list. */
+function positionRange(q: TimelineQuery, offset: number, limit: number): [Params, Params] {
+  const b = pageBounds(offset, limit);
+  return [
+    { archive: q.archiveId, offset: b.offset, end: Math.min(Number.MAX_SAFE_INTEGER, b.offset + b.limit) },
+    { archive: VARCHAR, offset: BIGINT, end: BIGINT },
+  ];
 }
 
 /**
@@ -164,7 +171,6 @@ async function pageByPosition(
   offset: number,
   limit: number,
 ): Promise<TimelineRow[]> {
-  const b = pageBounds(offset, limit);
   const pos = POSITION[q.order];
   const rows = await query(
     conn,
@@ -180,8 +186,7 @@ async function pageByPosition(
          AND page.created_at IS NULL AND t.created_at IS NULL
      )
      SELECT ${ROW_COLUMNS} FROM found t ORDER BY t.n`,
-    { archive: q.archiveId, offset: b.offset, end: Math.min(Number.MAX_SAFE_INTEGER, b.offset + b.limit) },
-    { archive: VARCHAR, offset: BIGINT, end: BIGINT },
+    ...positionRange(q, offset, limit),
   );
   return rows.map(timelineRow);
 }
