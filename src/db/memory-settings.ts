@@ -40,8 +40,8 @@
  */
 import { setFlagsFromString } from 'node:v8';
 
-export const DUCKDB_ALLOCATOR_CONF = 'narenas:1,dirty_decay_ms:100,muzzy_decay_ms:0';
-export const HEAP_GROWING_PERCENT = 50;
+const DUCKDB_ALLOCATOR_CONF = 'narenas:1,dirty_decay_ms:100,muzzy_decay_ms:0';
+const HEAP_GROWING_PERCENT = 50;
 
 const own = process.env.DUCKDB_JE_MALLOC_CONF;
 if (!own?.startsWith(DUCKDB_ALLOCATOR_CONF)) {

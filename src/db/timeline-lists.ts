@@ -148,7 +148,7 @@ export function listSource(q: TimelineQuery): ListSource {
 export function subsetSource(q: TimelineQuery): ListSource {
   const [params, types] = timelineParams(q);
   const f = q.filter;
-  const ids = createHash('sha256').update(JSON.stringify(q.ids)).digest('hex');
+  const ids = idsDigest(q.ids ?? []);
   return {
     key: JSON.stringify(['subset', q.archiveId, f.type, f.visibility, f.language, params.from, params.to, ids]),
     sql: `SELECT archive_id,
@@ -160,6 +160,21 @@ export function subsetSource(q: TimelineQuery): ListSource {
     params,
     types,
   };
+}
+
+const digests = new WeakMap<readonly string[], string>();
+
+/**
+ * A digest naming a subset's ids, remembered for the array: the reader asks for every page with the same array, and
+ * hashing 10k ids took 1.3 ms of a 2.2-2.5 ms page.
+ */
+function idsDigest(ids: readonly string[]): string {
+  let digest = digests.get(ids);
+  if (digest === undefined) {
+    digest = createHash('sha256').update(JSON.stringify(ids)).digest('hex');
+    digests.set(ids, digest);
+  }
+  return digest;
 }
 
 /** The columns of a list row, read from the timeline view as `t`, named as LISTED_COLUMNS. */
