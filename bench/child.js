@@ -6,7 +6,9 @@
 //   cold      open the archive into a new cache folder (the CLI's path: openArchiveDatabase), then the first page
 //             the reader shows (header, count, one screen of the timeline): the in-process "first usable frame"
 //   reopen    the same from the cache written by `cold`
-//   queries   from the cache: one screen of the timeline at the top, middle and end; search; stats; an SQL query
+//   index     from the cache: the search index the app builds in the background (src/db/search-index.ts)
+//   queries   from the cache: one screen of the timeline at the top, middle and end; search (by reading the texts,
+//             then through the index where `index` built one); stats; an SQL query
 //   floor     outbox.json inflated and split, each item JSON.parsed, nothing kept (the floor of any loader)
 //   inflate   outbox.json inflated, nothing else
 //   naive     outbox.json extracted to a file, then DuckDB's own read_json of it into a database file
@@ -39,11 +41,11 @@ async function best(runs, fn) {
   return Math.round(min * 100) / 100;
 }
 
-async function open(cacheDir) {
+async function open(cacheDir, { locked = true } = {}) {
   const { openArchiveDatabase } = await load('db/cache.js');
   const { lockDown } = await load('db/connection.js');
   const opened = await openArchiveDatabase(archivePath, { cacheDir });
-  await lockDown(opened.db.conn, 'UTC');
+  if (locked) await lockDown(opened.db.conn, 'UTC');
   return opened;
 }
 
@@ -89,22 +91,52 @@ const tasks = {
     return { openMs, firstPageMs, sinceStartMs: ms(t0), rssMB: rssMB(), cpuMs: cpuMs() };
   },
 
-  async queries() {
+  async index() {
+    const { buildSearchIndex, searchIndexFile, SEARCH_INDEX_MIN_ROWS } = await load('db/search-index.js');
     const opened = await open(join(work, 'cache'));
+    const rows = Number((await opened.db.conn.runAndReadAll('SELECT count(*) FROM timeline_order')).getRows()[0][0]);
+    if (rows < SEARCH_INDEX_MIN_ROWS) {
+      await opened.close();
+      return { built: false, rows };
+    }
+    const base = { rssMB: rssMB(), cpuMs: cpuMs() };
+    const start = performance.now();
+    const outcome = await buildSearchIndex(opened.dbPath);
+    const buildMs = ms(start);
+    const bytes = statSync(searchIndexFile(opened.dbPath)).size;
+    await opened.close();
+    return { built: outcome === 'built', rows, buildMs, bytes, openRssMB: base.rssMB, rssMB: rssMB(), cpuMs: cpuMs() - base.cpuMs };
+  },
+
+  async queries() {
+    const opened = await open(join(work, 'cache'), { locked: false });
     const conn = opened.db.conn;
     const { count, q, rq } = await firstPage(opened);
     const page = (offset) => () => rq.timelinePage(conn, q, offset, SCREEN_ROWS);
+    // A common word (many hits) and a word in no post, read from every text, CW, alt text, hashtag and boosted
+    // address; then through the search index, as the app searches once the index is built.
+    const common = 'coffee';
+    const rare = 'zzyzxnotthere';
+    const fq = { ...q, filter: { ...rq.NO_FILTER, type: 'posts' } };
     const out = {
-      scrollTopMs: await best(9, page(0)),
-      scrollMiddleMs: await best(9, page(Math.floor(count / 2))),
-      scrollEndMs: await best(9, page(Math.max(0, count - SCREEN_ROWS))),
-      // A common word (many hits) and a word in no post: ILIKE over text, CW, alt text and hashtags either way.
-      searchCommonMs: await best(5, () => rq.searchPositions(conn, q, 'coffee')),
-      searchRareMs: await best(5, () => rq.searchPositions(conn, q, 'zzyzx-not-there')),
+      searchCommonMs: await best(5, () => rq.searchPositions(conn, q, common)),
+      searchRareMs: await best(5, () => rq.searchPositions(conn, q, rare)),
+      filteredSearchScanMs: await best(5, () => rq.searchPositions(conn, fq, common)),
     };
+    const { prepareSearchIndex, hasSearchIndex } = await load('db/search-index.js');
+    await prepareSearchIndex(conn, opened.dbPath);
+    const { lockDown } = await load('db/connection.js');
+    await lockDown(conn, 'UTC');
+    if (hasSearchIndex(conn)) {
+      out.indexedCommonMs = await best(5, () => rq.searchPositions(conn, q, common));
+      out.indexedRareMs = await best(5, () => rq.searchPositions(conn, q, rare));
+      out.filteredIndexedMs = await best(5, () => rq.searchPositions(conn, fq, common));
+    }
+    out.scrollTopMs = await best(9, page(0));
+    out.scrollMiddleMs = await best(9, page(Math.floor(count / 2)));
+    out.scrollEndMs = await best(9, page(Math.max(0, count - SCREEN_ROWS)));
     // A filtered list (posts that are not replies): its first page on a new connection numbers it, later pages read
     // positions (src/db/numbered-lists.ts).
-    const fq = { ...q, filter: { ...rq.NO_FILTER, type: 'posts' } };
     out.filteredFirstMs = await best(3, async () => {
       const fresh = await opened.db.instance.connect();
       try {
@@ -118,7 +150,6 @@ const tasks = {
     out.filteredScrollTopMs = await best(9, filteredPage(0));
     out.filteredScrollMiddleMs = await best(9, filteredPage(Math.floor(filteredCount / 2)));
     out.filteredScrollEndMs = await best(9, filteredPage(Math.max(0, filteredCount - SCREEN_ROWS)));
-    out.filteredSearchMs = await best(5, () => rq.searchPositions(conn, fq, 'coffee'));
     let stats;
     try {
       stats = await load('stats/run.js');

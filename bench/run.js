@@ -204,9 +204,11 @@ for (const posts of sizes) {
   const cold = best('cold', file, work, 'firstPageMs', n);
   log(`${sizeText(posts)}: reopen...`);
   const reopen = best('reopen', file, work, 'firstPageMs', reopenRuns);
+  log(`${sizeText(posts)}: search index...`);
+  const index = child('index', file, work);
   log(`${sizeText(posts)}: queries...`);
   const queries = child('queries', file, work);
-  const row = { posts, archiveBytes: bytes, mediaBytes: media, cold, reopen, queries };
+  const row = { posts, archiveBytes: bytes, mediaBytes: media, cold, reopen, index, queries };
   if (tui) {
     log(`${sizeText(posts)}: first frame in tmux...`);
     row.tuiCold = await bestTui(file, work, true, n);
@@ -251,7 +253,9 @@ table(
     r.tuiReopen ? `${s(r.tuiReopen.ms)} (open ${s(r.reopen.openMs)})` : s(r.reopen.firstPageMs),
     `${Math.round(r.cold.items / (r.cold.openMs / 1000)).toLocaleString('en-US')}`,
     `${f(r.queries.scrollTopMs)} / ${f(r.queries.scrollMiddleMs)} / ${f(r.queries.scrollEndMs)}`,
-    `${f(r.queries.searchCommonMs)} (no hit ${f(r.queries.searchRareMs)})`,
+    r.queries.indexedCommonMs === undefined
+      ? `${f(r.queries.searchCommonMs)} (no hit ${f(r.queries.searchRareMs)})`
+      : `${f(r.queries.indexedCommonMs)} (no hit ${f(r.queries.indexedRareMs)}; index)`,
     f(r.queries.statsMs),
     f(r.queries.sqlMs),
   ]),
@@ -262,7 +266,20 @@ table(
     sizeText(r.posts),
     f(r.queries.filteredFirstMs),
     `${f(r.queries.filteredScrollTopMs)} / ${f(r.queries.filteredScrollMiddleMs)} / ${f(r.queries.filteredScrollEndMs)}`,
-    f(r.queries.filteredSearchMs),
+    f(r.queries.filteredIndexedMs ?? r.queries.filteredSearchScanMs),
+  ]),
+);
+table(
+  ['posts', 'search index: built in the background', 'its file', 'peak RSS (the archive open, building)', 'search by index: "coffee" / no hit / in the filtered list', 'search reading the texts: the same'],
+  results.map((r) => [
+    sizeText(r.posts),
+    r.index?.built ? `${s(r.index.buildMs)}, CPU ${s(r.index.cpuMs)}` : `none (${r.index?.rows?.toLocaleString('en-US')} rows)`,
+    r.index?.built ? `${(r.index.bytes / 2 ** 20).toFixed(1)} MB` : '-',
+    r.index?.built ? `${r.index.rssMB} MB (${r.index.openRssMB} MB before)` : '-',
+    r.queries.indexedCommonMs === undefined
+      ? '-'
+      : `${f(r.queries.indexedCommonMs)} / ${f(r.queries.indexedRareMs)} / ${f(r.queries.filteredIndexedMs)}`,
+    `${f(r.queries.searchCommonMs)} / ${f(r.queries.searchRareMs)} / ${f(r.queries.filteredSearchScanMs)}`,
   ]),
 );
 if (withAlternatives) {

@@ -6,6 +6,7 @@ import meow from 'meow';
 import type { OpenedArchive } from './db/cache.js';
 import type { LoadProgress } from './db/load.js';
 import type { Preview } from './db/preview.js';
+import type { SearchIndexBuild } from './db/search-index.js';
 import { sanitizeText } from './content/sanitize.js';
 import { UserError } from './errors.js';
 import { PERIOD_SYNTAX, parsePeriod } from './stats/period.js';
@@ -95,16 +96,25 @@ async function main(): Promise<number> {
   const period = parsePeriod(flags.period);
   const timeZone = checkTimeZone(flags.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC');
 
-  const [{ openArchiveDatabase }, { lockDown }, { formatResult }, { archiveSummary }, { runQuery }, { ProgressBar }, { formatSummary }] =
-    await Promise.all([
-      import('./db/cache.js'),
-      import('./db/connection.js'),
-      import('./db/format.js'),
-      import('./db/queries.js'),
-      import('./db/runner.js'),
-      import('./progress.js'),
-      import('./summary.js'),
-    ]);
+  const [
+    { openArchiveDatabase },
+    { lockDown },
+    { formatResult },
+    { archiveSummary },
+    { runQuery },
+    { ProgressBar },
+    { formatSummary },
+    { prepareSearchIndex },
+  ] = await Promise.all([
+    import('./db/cache.js'),
+    import('./db/connection.js'),
+    import('./db/format.js'),
+    import('./db/queries.js'),
+    import('./db/runner.js'),
+    import('./progress.js'),
+    import('./summary.js'),
+    import('./db/search-index.js'),
+  ]);
   // The app's modules take about 200 ms of this thread to load. From the cache, that happens while the database file
   // opens; when the archive has to be loaded, once the load is under way (this thread then waits for the parsing
   // worker about half of the time) rather than before it, which would delay the load's start.
@@ -115,6 +125,10 @@ async function main(): Promise<number> {
     appModule = import('./ui/run.js');
     appModule.catch(() => undefined);
   };
+  // The app's search reads a word index where the archive has one, built in the background after the archive is
+  // first opened (src/db/search-index.ts); it is attached before the connection is locked down.
+  const searchIndexOf = (opened: OpenedArchive) =>
+    interactive && opened.searchIndexPath ? prepareSearchIndex(opened.db.conn, opened.dbPath) : Promise.resolve(undefined);
   const progress = process.stderr.isTTY ? new ProgressBar(process.stderr) : undefined;
   // A large archive shows its newest posts while it loads (src/db/preview.ts): the app opens on them and swaps in
   // the whole archive when the load is done.
@@ -167,7 +181,7 @@ async function main(): Promise<number> {
     progress?.done();
     appShown = true;
     startApp();
-    return await runWithPreview({ preview, loading, stop, progressListeners, timeZone, lockDown, app: appModule! });
+    return await runWithPreview({ preview, loading, stop, progressListeners, timeZone, lockDown, searchIndexOf, app: appModule! });
   }
   // Loaded before any preview was ready: a preview that comes later is not needed.
   void previewing?.then((preview) => preview?.close());
@@ -179,6 +193,7 @@ async function main(): Promise<number> {
   }
   try {
     const { conn } = opened.db;
+    const searchIndex = await searchIndexOf(opened);
     await lockDown(conn, timeZone);
     if (flags.sql !== undefined) {
       const { refusedFunction } = await import('./db/sql/shell.js');
@@ -206,7 +221,12 @@ async function main(): Promise<number> {
     startApp();
     if (appModule) {
       const { runApp } = await appModule;
-      return await runApp(opened, { timeZone });
+      const building = searchIndex?.start();
+      try {
+        return await runApp(opened, { timeZone });
+      } finally {
+        await building?.stop();
+      }
     }
     process.stdout.write(formatSummary(await archiveSummary(conn), archivePath, timeZone));
     return 0;
@@ -242,6 +262,7 @@ async function runWithPreview({
   progressListeners,
   timeZone,
   lockDown,
+  searchIndexOf,
   app,
 }: {
   preview: Preview;
@@ -250,13 +271,17 @@ async function runWithPreview({
   progressListeners: Array<(p: LoadProgress) => void>;
   timeZone: string;
   lockDown: (conn: OpenedArchive['db']['conn'], timeZone: string) => Promise<void>;
+  searchIndexOf: (opened: OpenedArchive) => Promise<{ start(): SearchIndexBuild } | undefined>;
   app: Promise<typeof import('./ui/run.js')>;
 }): Promise<number> {
   let settled: 'running' | 'loaded' | 'failed' = 'running';
+  let building: SearchIndexBuild | undefined;
   const done = loading.then(
     async (whole) => {
       try {
+        const searchIndex = await searchIndexOf(whole);
         await lockDown(whole.db.conn, timeZone);
+        building = searchIndex?.start();
       } catch (error) {
         settled = 'failed';
         await whole.close();
@@ -283,6 +308,7 @@ async function runWithPreview({
       if (settled === 'failed' && !stop.signal.aborted) throw error;
       return undefined;
     });
+    await building?.stop();
     await whole?.close();
     return code;
   } finally {

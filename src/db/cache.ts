@@ -15,6 +15,7 @@ import { type ExternalCsvSources, csvFingerprint, findCsvSources, findExternalCs
 import { type Database, SCHEMA_VERSION, createSchema, openDatabase } from './connection.js';
 import { fileIdentity, readMemo, writeMemo } from './fingerprint-memo.js';
 import { type LoadProgress, loadArchive } from './load.js';
+import { searchIndexFile } from './search-index.js';
 
 export interface OpenOptions {
   csvPaths?: readonly string[];
@@ -45,6 +46,8 @@ export interface OpenedArchive {
   fromCache: boolean;
   /** ':memory:' or the database file in use. */
   dbPath: string;
+  /** Where the search index of a cache file is (search-index.ts); undefined for a database outside the cache. */
+  searchIndexPath?: string;
   /** The archive's path as opened this time, absolute (archives.path keeps where it was first loaded from). */
   sourcePath: string;
   /**
@@ -79,7 +82,7 @@ export async function openArchiveDatabase(path: string, options: OpenOptions = {
         const db = await openCached(file, options.onNotice);
         if (db) {
           void markUsed(file);
-          return openedArchive(db, true, memo.fingerprint, lazyArchive(path, memo.fingerprint), path);
+          return openedArchive(db, true, memo.fingerprint, lazyArchive(path, memo.fingerprint), path, file);
         }
         rejected = file;
       }
@@ -98,7 +101,8 @@ export async function openArchiveDatabase(path: string, options: OpenOptions = {
       await createSchema(db.conn);
       await loadArchive(db.conn, archive, { archiveId, csv, onProgress: options.onProgress, signal: options.signal });
     };
-    const opened = (db: Database, fromCache: boolean) => openedArchive(db, fromCache, archive.fingerprint, openedAlready(archive), path);
+    const opened = (db: Database, fromCache: boolean, inCache?: string) =>
+      openedArchive(db, fromCache, archive.fingerprint, openedAlready(archive), path, inCache);
 
     if (options.dbOut) {
       const target = resolve(options.dbOut);
@@ -129,12 +133,12 @@ export async function openArchiveDatabase(path: string, options: OpenOptions = {
       const db = await openCached(file, options.onNotice);
       if (db) {
         void markUsed(file);
-        return opened(db, true);
+        return opened(db, true, file);
       }
     }
     await buildFile(file, load);
     await removeUnusedCaches(dir, file);
-    return opened(await openDatabase(file, { readOnly: true }), false);
+    return opened(await openDatabase(file, { readOnly: true }), false, file);
   } catch (error) {
     await archive.close();
     throw error;
@@ -188,13 +192,21 @@ function lazyArchive(path: string, fingerprint: string): ArchiveHandle {
   };
 }
 
-function openedArchive(db: Database, fromCache: boolean, fingerprint: string, archive: ArchiveHandle, path: string): OpenedArchive {
+function openedArchive(
+  db: Database,
+  fromCache: boolean,
+  fingerprint: string,
+  archive: ArchiveHandle,
+  path: string,
+  cacheFile?: string,
+): OpenedArchive {
   let closed = false;
   return {
     db,
     archiveId: fingerprint.slice(0, 12),
     fromCache,
     dbPath: db.path,
+    searchIndexPath: cacheFile && searchIndexFile(cacheFile),
     sourcePath: resolve(path),
     archive: () => archive.get(),
     async close() {
@@ -270,6 +282,7 @@ async function removeStaleTemporaries(dir: string) {
 /** Days after which a cache file nobody opened is removed (when another one is written). */
 export const CACHE_UNUSED_DAYS = 30;
 const CACHE_FILE_NAME = /^[0-9a-f]{32}\.duckdb$/;
+const SEARCH_INDEX_NAME = /^([0-9a-f]{32})\.search\.duckdb$/;
 
 /** Records that a cache file was used now, in its mtime: a read-only open changes nothing, and atime is often off. */
 async function markUsed(file: string): Promise<void> {
@@ -277,13 +290,25 @@ async function markUsed(file: string): Promise<void> {
   await utimes(file, now, now).catch(() => undefined);
 }
 
-/** Removes the cache files (named as cacheFile names them) not used for CACHE_UNUSED_DAYS, except `keep`. */
+/**
+ * Removes the cache files (named as cacheFile names them) not used for CACHE_UNUSED_DAYS, except `keep`, with their
+ * search indexes.
+ */
 async function removeUnusedCaches(dir: string, keep: string): Promise<void> {
   const before = Date.now() - CACHE_UNUSED_DAYS * 86_400_000;
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     const path = join(dir, name);
+    if (SEARCH_INDEX_NAME.test(name)) {
+      // An index goes with its cache file: one left without it (removed by hand) is removed too.
+      const cache = join(dir, name.replace(SEARCH_INDEX_NAME, '$1.duckdb'));
+      if (!(await exists(cache))) await rm(path, { force: true }).catch(() => undefined);
+      continue;
+    }
     if (!CACHE_FILE_NAME.test(name) || path === keep) continue;
     const info = await stat(path).catch(() => undefined);
-    if (info?.isFile() && info.mtimeMs < before) await rm(path, { force: true }).catch(() => undefined);
+    if (info?.isFile() && info.mtimeMs < before) {
+      await rm(path, { force: true }).catch(() => undefined);
+      await rm(searchIndexFile(path), { force: true }).catch(() => undefined);
+    }
   }
 }

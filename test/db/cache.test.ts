@@ -106,8 +106,13 @@ describe('cache', () => {
 
     const unused = `${'0'.repeat(32)}.duckdb`;
     const recent = `${'1'.repeat(32)}.duckdb`;
-    const notOurs = ['notes.txt', `${'2'.repeat(32)}.duckdb.wal`, 'abc.duckdb'];
-    for (const [name, days] of [[unused, CACHE_UNUSED_DAYS + 1], [recent, CACHE_UNUSED_DAYS - 1], ...notOurs.map((n) => [n, 400] as const)] as const) {
+    const notOurs = ['notes.txt', `${'2'.repeat(32)}.duckdb.wal`, 'abc.duckdb', 'abc.search.duckdb'];
+    // Search indexes go with their cache file, and one whose cache file is gone goes too.
+    const unusedIndex = `${'0'.repeat(32)}.search.duckdb`;
+    const recentIndex = `${'1'.repeat(32)}.search.duckdb`;
+    const orphanIndex = `${'3'.repeat(32)}.search.duckdb`;
+    const named = [[unused, CACHE_UNUSED_DAYS + 1], [recent, CACHE_UNUSED_DAYS - 1], [unusedIndex, 1], [recentIndex, 400], [orphanIndex, 1]] as const;
+    for (const [name, days] of [...named, ...notOurs.map((n) => [n, 400] as const)] as const) {
       await writeFile(join(cacheDir, name), 'x');
       await utimes(join(cacheDir, name), daysAgo(days), daysAgo(days));
     }
@@ -119,7 +124,9 @@ describe('cache', () => {
     await other.close();
     const files = await readdir(cacheDir);
     expect(files).not.toContain(unused);
-    expect(files).toEqual(expect.arrayContaining([used!, recent, ...notOurs]));
+    expect(files).not.toContain(unusedIndex);
+    expect(files).not.toContain(orphanIndex);
+    expect(files).toEqual(expect.arrayContaining([used!, recent, recentIndex, ...notOurs]));
     expect(files.filter((f) => /^[0-9a-f]{32}\.duckdb$/.test(f))).toHaveLength(3);
   });
 });

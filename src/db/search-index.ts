@@ -1,0 +1,252 @@
+/**
+ * The search index: every word of the timeline's searchable texts, with the positions (timeline_order.pos) of the
+ * rows it occurs in, so that searching for a word reads the list of words instead of every text.
+ *
+ * Search matches a term anywhere in a text, ignoring case (reader-queries.ts searchPositions). For a term made of
+ * word characters only (letters, digits, marks, _), that is exactly the rows one of whose words contains the term:
+ * an occurrence of such a term cannot cross a non-word character, so it lies inside one word. The index cuts
+ * lower(text) at every run of non-word characters with the same regular expression that says whether a term is a
+ * word, so the two searches give the same rows (test/db/search-index.test.ts holds them equal by property). Any other
+ * term (two words, a hashtag with its #, punctuation) is searched by reading the texts, as before.
+ *
+ * It is built after a load, in the background, into a file of its own beside the cache file (the cache is opened
+ * read-only once loaded, and building it during the load would make the load longer: 0.9 s more CPU at 100k posts),
+ * and the app uses it from the next time the archive is opened (DuckDB can only attach it before the connection is
+ * locked down). Built by a DuckDB instance of its own with one thread, leaving the other core to the app, and in
+ * chunks of positions: one GROUP BY over all words with their position lists cannot spill to disk, and ran out of a
+ * 128 MB limit at 100k posts. Measured on the bench archives (docs/PERFORMANCE.md).
+ */
+import { randomBytes } from 'node:crypto';
+import { chmod, rename, rm, stat } from 'node:fs/promises';
+import { DuckDBInstance, type DuckDBConnection } from './duckdb.js';
+
+/** Bumped when what the index holds changes: an index of another format is rebuilt. */
+export const SEARCH_INDEX_FORMAT = 1;
+
+/** Timelines shorter than this are searched by reading them (7 ms at 10k rows, 52 ms at 100k) and get no index. */
+export const SEARCH_INDEX_MIN_ROWS = 50_000;
+
+/** Rows whose words are grouped at a time while building (memory stays flat; 20k to 100k made no difference in time). */
+const CHUNK_ROWS = 50_000;
+
+/** The catalog name the index is attached under. */
+const CATALOG = 'search_index';
+
+const WORD = '[\\pL\\pN\\pM_]';
+const NON_WORDS = `'[^\\pL\\pN\\pM_]+'`;
+
+/** The index file that goes with a cache file. */
+export function searchIndexFile(cacheFile: string): string {
+  return `${cacheFile.replace(/\.duckdb$/, '')}.search.duckdb`;
+}
+
+const indexed = new WeakSet<DuckDBConnection>();
+
+/** Whether `conn`'s database has a search index attached (attachSearchIndex). */
+export function hasSearchIndex(conn: DuckDBConnection): boolean {
+  return indexed.has(conn);
+}
+
+/**
+ * Attaches the search index `file` to `conn`'s database if it exists and was built from this very load of the
+ * archive (its meta row names the archive's fingerprint and load time); a stale or damaged one is removed, so that
+ * it is built again. Must run before lockDown, which refuses ATTACH.
+ */
+export async function attachSearchIndex(conn: DuckDBConnection, file: string): Promise<boolean> {
+  if (!(await stat(file).then((s) => s.isFile(), () => false))) return false;
+  try {
+    await conn.run(`ATTACH ${sqlString(file)} AS ${CATALOG} (READ_ONLY)`);
+  } catch {
+    await rm(file, { force: true });
+    return false;
+  }
+  try {
+    const rows = await conn.runAndReadAll(
+      `SELECT (SELECT count(*) FROM archives) = count(*) AND count(*) > 0
+       FROM ${CATALOG}.search_index_meta m
+       JOIN archives a ON a.archive_id = m.archive_id AND a.fingerprint = m.fingerprint AND a.loaded_at = m.loaded_at
+       WHERE m.format = ${SEARCH_INDEX_FORMAT}`,
+    );
+    if (rows.getRows()[0]?.[0] === true) {
+      indexed.add(conn);
+      return true;
+    }
+  } catch {
+    // no meta table: not an index of ours
+  }
+  await conn.run(`DETACH ${CATALOG}`);
+  await rm(file, { force: true });
+  return false;
+}
+
+/**
+ * Whether a search for `term` can read the index: the connection has one, and the term (lowered as search lowers it)
+ * is one word.
+ */
+export async function searchesByIndex(conn: DuckDBConnection, term: string): Promise<boolean> {
+  if (!hasSearchIndex(conn)) return false;
+  const reader = await conn.runAndReadAll(`SELECT regexp_full_match(lower($term), '${WORD}+')`, { term });
+  return reader.getRows()[0]?.[0] === true;
+}
+
+/** The whole timeline's positions (timeline_order.pos) of the rows of the archive `$archive` with the word `$needle`. */
+const INDEXED_POSITIONS = `SELECT unnest(positions) FROM ${CATALOG}.search_words
+  WHERE archive_id = $archive AND contains(word, lower($needle))`;
+
+/**
+ * The rows (kind, id) of the archive `$archive` that contain the word `$needle`, from the index: the same rows as
+ * searchPositions' reading of the texts, CW, alt texts, hashtags and boosted addresses.
+ */
+export const INDEXED_HITS = `SELECT kind, id FROM timeline_order WHERE archive_id = $archive AND pos IN (${INDEXED_POSITIONS})`;
+
+/**
+ * The positions in the whole timeline's order `column` (pos: newest first, oldest_pos) of the rows with the word
+ * `$needle`, in order. Without the join on (kind, id) that a filtered list needs: 10 ms against 26 ms for 23k hits
+ * at 100k posts.
+ */
+export function indexedTimelinePositions(column: 'pos' | 'oldest_pos'): string {
+  return `SELECT ${column} FROM timeline_order WHERE archive_id = $archive AND pos IN (${INDEXED_POSITIONS}) ORDER BY 1`;
+}
+
+/**
+ * Builds the search index of the cache file `cacheFile` into searchIndexFile(cacheFile), through a temporary file
+ * renamed into place when complete. Resolves 'stopped' when `signal` stops it (leaving no file behind); rejects when
+ * it fails.
+ */
+export async function buildSearchIndex(cacheFile: string, signal?: AbortSignal): Promise<'built' | 'stopped'> {
+  const target = searchIndexFile(cacheFile);
+  const temporary = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const scratch = `${temporary}.docs`;
+  let instance: DuckDBInstance | undefined;
+  let conn: DuckDBConnection | undefined;
+  const interrupt = () => conn?.interrupt();
+  signal?.addEventListener('abort', interrupt);
+  const removeTemporaries = () =>
+    Promise.all(
+      [temporary, `${temporary}.wal`, `${temporary}.tmp`, scratch, `${scratch}.wal`].map((p) => rm(p, { force: true, recursive: true })),
+    );
+  try {
+    if (signal?.aborted) return 'stopped';
+    instance = await DuckDBInstance.create(temporary, {
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
+      threads: '1',
+      memory_limit: '128MB',
+    });
+    conn = await instance.connect();
+    await conn.run(`ATTACH ${sqlString(cacheFile)} AS archive (READ_ONLY)`);
+    await conn.run(`ATTACH ${sqlString(scratch)} AS scratch`);
+    // Each searchable text with its row's position, in position order (so that a chunk of positions is a few row
+    // groups), lowered once.
+    await conn.run(`CREATE TABLE scratch.docs AS
+      WITH o AS (SELECT archive_id, pos, kind, id FROM archive.timeline_order),
+      d AS (
+        SELECT o.archive_id, o.pos, p.text AS s FROM archive.posts p JOIN o ON o.kind = 'post' AND o.archive_id = p.archive_id AND o.id = p.id
+        UNION ALL
+        SELECT o.archive_id, o.pos, p.cw FROM archive.posts p JOIN o ON o.kind = 'post' AND o.archive_id = p.archive_id AND o.id = p.id
+          WHERE p.cw IS NOT NULL
+        UNION ALL
+        SELECT o.archive_id, o.pos, m.alt_text FROM archive.media m
+          JOIN o ON o.kind = 'post' AND o.archive_id = m.archive_id AND o.id = m.post_id WHERE m.alt_text IS NOT NULL
+        UNION ALL
+        SELECT o.archive_id, o.pos, h.tag FROM archive.hashtags h JOIN o ON o.kind = 'post' AND o.archive_id = h.archive_id AND o.id = h.post_id
+        UNION ALL
+        SELECT o.archive_id, o.pos, b.post_uri FROM archive.boosts b JOIN o ON o.kind = 'boost' AND o.archive_id = b.archive_id AND o.id = b.id
+          WHERE b.post_uri IS NOT NULL
+      )
+      SELECT archive_id, pos, lower(s) AS s FROM d WHERE s IS NOT NULL ORDER BY pos`);
+    await conn.run('CREATE TABLE search_words (archive_id VARCHAR, word VARCHAR, positions INTEGER[])');
+    const last = Number((await conn.runAndReadAll('SELECT coalesce(max(pos), -1) FROM scratch.docs')).getRows()[0]?.[0] ?? -1);
+    for (let from = 0; from <= last; from += CHUNK_ROWS) {
+      if (signal?.aborted) return 'stopped';
+      // A word twice in one row (its text and its CW) is listed twice there: list_distinct per text is much cheaper
+      // than a DISTINCT over all pairs, and the search reads positions as a set.
+      await conn.run(
+        `INSERT INTO search_words
+         SELECT archive_id, word, list(pos) FROM (
+           SELECT archive_id, pos, unnest(list_distinct(regexp_split_to_array(s, ${NON_WORDS}))) AS word
+           FROM scratch.docs WHERE pos >= ${from} AND pos < ${from + CHUNK_ROWS}
+         ) WHERE word <> '' GROUP BY archive_id, word`,
+      );
+    }
+    await conn.run(
+      `CREATE TABLE search_index_meta AS
+       SELECT ${SEARCH_INDEX_FORMAT} AS format, archive_id, fingerprint, loaded_at FROM archive.archives`,
+    );
+    await conn.run('DETACH scratch');
+    await conn.run('CHECKPOINT');
+    conn.closeSync();
+    conn = undefined;
+    instance.closeSync();
+    instance = undefined;
+    await chmod(temporary, 0o600);
+    await rename(temporary, target);
+    return 'built';
+  } catch (error) {
+    if (signal?.aborted) return 'stopped';
+    throw error;
+  } finally {
+    signal?.removeEventListener('abort', interrupt);
+    conn?.closeSync();
+    instance?.closeSync();
+    await removeTemporaries();
+  }
+}
+
+/** A build under way in the background (startSearchIndex). */
+export interface SearchIndexBuild {
+  /** Settles when the build has ended: built, stopped, or failed (the failure as its value). */
+  done: Promise<unknown>;
+  /** Stops the build if it is still running, and resolves when it has stopped and removed what it wrote. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Gets the app's connection its search index: attaches it when there is a valid one (call it before lockDown),
+ * otherwise, for a timeline of at least `minRows` rows, returns `start`, which builds it in the background from
+ * `delayMs` later (after the app's first frame and queries), for the next time the archive is opened. A failed build
+ * leaves search as it was (reading the texts); it is tried again at the next open.
+ */
+export async function prepareSearchIndex(
+  conn: DuckDBConnection,
+  cacheFile: string,
+  options: { minRows?: number; delayMs?: number } = {},
+): Promise<{ start(): SearchIndexBuild } | undefined> {
+  try {
+    if (await attachSearchIndex(conn, searchIndexFile(cacheFile))) return undefined;
+    const rows = Number((await conn.runAndReadAll('SELECT count(*) FROM timeline_order')).getRows()[0]?.[0] ?? 0);
+    if (rows < (options.minRows ?? SEARCH_INDEX_MIN_ROWS)) return undefined;
+  } catch {
+    return undefined; // the cache folder unreadable, say: search reads the texts
+  }
+  return {
+    start() {
+      const stopper = new AbortController();
+      let timer: NodeJS.Timeout | undefined;
+      let settle: (value: unknown) => void = () => undefined;
+      const done = new Promise<unknown>((resolve) => {
+        settle = resolve;
+        timer = setTimeout(() => {
+          timer = undefined;
+          buildSearchIndex(cacheFile, stopper.signal).then(resolve, resolve);
+        }, options.delayMs ?? 1000);
+      });
+      return {
+        done,
+        async stop() {
+          if (timer) {
+            clearTimeout(timer);
+            timer = undefined;
+            settle('stopped');
+          }
+          stopper.abort();
+          await done;
+        },
+      };
+    },
+  };
+}
+
+function sqlString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
