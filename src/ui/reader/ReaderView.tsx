@@ -147,7 +147,10 @@ export function ReaderView({
     const f = describeFilter(filter);
     if (subset) parts.push(subset.title);
     if (f) parts.push(`filter: ${f}`);
-    if (search) parts.push(`/${search.term} ${search.positions === null ? '…' : `${matchIndex >= 0 ? matchIndex + 1 : '-'}/${positions.length}`}`);
+    if (search) {
+      const at = matchIndex >= 0 ? (matchIndex + 1).toLocaleString('en-US') : '-';
+      parts.push(`/${search.term} ${search.positions === null ? '…' : `${at}/${positions.length.toLocaleString('en-US')}`}`);
+    }
     info = parts.join(' · ');
   }
   useStatusInfo(info, active && tab === 'timeline');
