@@ -312,6 +312,7 @@ async function runWithPreview({
     await whole?.close();
     return code;
   } finally {
+    await building?.stop(); // the app stopped on an error: do not leave the build running
     await preview.close();
   }
 }

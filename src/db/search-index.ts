@@ -26,14 +26,16 @@ export const SEARCH_INDEX_FORMAT = 1;
 /** Timelines shorter than this are searched by reading them (7 ms at 10k rows, 52 ms at 100k) and get no index. */
 export const SEARCH_INDEX_MIN_ROWS = 50_000;
 
-/** Rows whose words are grouped at a time while building (memory stays flat; 20k to 100k made no difference in time). */
+/** Rows whose words are grouped at a time while building: one chunk's position lists stay a few MB. */
 const CHUNK_ROWS = 50_000;
 
 /** The catalog name the index is attached under. */
 const CATALOG = 'search_index';
 
-const WORD = '[\\pL\\pN\\pM_]';
-const NON_WORDS = `'[^\\pL\\pN\\pM_]+'`;
+/** Word characters (RE2 classes): a term of these alone is looked up in the index; texts are cut at the others. */
+const WORD_CHARACTERS = '\\pL\\pN\\pM_';
+const ONE_WORD = `'[${WORD_CHARACTERS}]+'`;
+const NON_WORDS = `'[^${WORD_CHARACTERS}]+'`;
 
 /** The index file that goes with a cache file. */
 export function searchIndexFile(cacheFile: string): string {
@@ -85,7 +87,7 @@ export async function attachSearchIndex(conn: DuckDBConnection, file: string): P
  */
 export async function searchesByIndex(conn: DuckDBConnection, term: string): Promise<boolean> {
   if (!hasSearchIndex(conn)) return false;
-  const reader = await conn.runAndReadAll(`SELECT regexp_full_match(lower($term), '${WORD}+')`, { term });
+  const reader = await conn.runAndReadAll(`SELECT regexp_full_match(lower($term), ${ONE_WORD})`, { term });
   return reader.getRows()[0]?.[0] === true;
 }
 
