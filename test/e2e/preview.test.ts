@@ -1,6 +1,7 @@
 /**
  * The built program on a large archive in a real terminal: the newest posts show while the archive loads, then the
- * whole archive; quitting before the load is done stops it and leaves nothing in the cache. The preview is turned on
+ * whole archive; the search index is built after it; quitting before the load is done stops it and leaves nothing in
+ * the cache. The preview is turned on
  * for any outbox size (MASTOTUI_PREVIEW_MIN_BYTES=0) so that a 30k-post archive, made here, is enough.
  */
 import { execFileSync } from 'node:child_process';
@@ -34,10 +35,10 @@ async function waitForScreen(check: (s: string) => boolean, what: string, timeou
   throw new Error(`timed out waiting for ${what}; the screen was:\n${last}`);
 }
 
-function start(archive: string, cache: string) {
+function start(archive: string, cache: string, env = '') {
   const command = [
     'env -u CI -u CONTINUOUS_INTEGRATION',
-    `XDG_CACHE_HOME=${quote(cache)} TERM=xterm-256color MASTOTUI_PREVIEW_MIN_BYTES=0`,
+    `XDG_CACHE_HOME=${quote(cache)} TERM=xterm-256color MASTOTUI_PREVIEW_MIN_BYTES=0 ${env}`,
     `node ${quote(join(REPO, 'bin', 'mastotui.js'))} ${quote(archive)} --tz UTC;`,
     'echo "mastotui exited with $?"; sleep 60',
   ].join(' ');
@@ -77,6 +78,40 @@ describe('the built app on a large archive (tmux)', () => {
     await waitForScreen((s) => s.includes('mastotui exited with 0'), 'the exit');
     const files = (await readdir(join(cache, 'mastotui'))).filter((n) => n.endsWith('.duckdb'));
     expect(files).toHaveLength(1);
+  }, 180_000);
+
+  it('builds the search index after the load, and finds with it what the first session found by reading', async () => {
+    const cache = await tempDir();
+    const folder = join(cache, 'mastotui');
+    // The index is for timelines of 50k rows and more; this one has 30k.
+    const env = 'MASTOTUI_SEARCH_INDEX_MIN_ROWS=1000';
+    const search = async (term: string) => {
+      tmux('send-keys', '-t', SESSION, '/');
+      tmux('send-keys', '-t', SESSION, '-l', term);
+      tmux('send-keys', '-t', SESSION, 'Enter');
+      const shown = await waitForScreen((s) => new RegExp(`/${term} [\\d,-]+/[\\d,]+`).test(s), `the matches of ${term}`);
+      return shown.match(new RegExp(`/${term} [\\d,-]+/([\\d,]+)`))![1];
+    };
+    start(archive, cache, env);
+    await waitForScreen(wholeShown, 'the whole archive');
+    const first = await search('coffee');
+    expect(Number(first!.replace(/,/g, ''))).toBeGreaterThan(100);
+    const since = Date.now();
+    while (!(await readdir(folder)).some((n) => n.endsWith('.search.duckdb')) && Date.now() - since < 60_000) await sleep(200);
+    tmux('send-keys', '-t', SESSION, 'Escape');
+    tmux('send-keys', '-t', SESSION, 'q');
+    await waitForScreen((s) => s.includes('mastotui exited with 0'), 'the exit');
+    tmux('kill-server');
+    const files = await readdir(folder);
+    expect(files.filter((n) => n.endsWith('.duckdb'))).toHaveLength(2);
+    expect(files.filter((n) => n.includes('.tmp-'))).toEqual([]);
+
+    start(archive, cache, env);
+    await waitForScreen(wholeShown, 'the archive from the cache');
+    expect(await search('coffee')).toBe(first);
+    tmux('send-keys', '-t', SESSION, 'Escape');
+    tmux('send-keys', '-t', SESSION, 'q');
+    await waitForScreen((s) => s.includes('mastotui exited with 0'), 'the exit');
   }, 180_000);
 
   it('stops the load when quit during the preview, exits 0 and leaves no database behind', async () => {
