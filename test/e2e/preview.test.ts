@@ -87,6 +87,8 @@ describe('the built app on a large archive (tmux)', () => {
     const env = 'MASTOTUI_SEARCH_INDEX_MIN_ROWS=1000';
     const search = async (term: string) => {
       tmux('send-keys', '-t', SESSION, '/');
+      // Typed before the input is open, the letters would be keys of the list (o opens the links).
+      await waitForScreen((s) => s.includes('leave the search input'), 'the search input');
       tmux('send-keys', '-t', SESSION, '-l', term);
       tmux('send-keys', '-t', SESSION, 'Enter');
       const shown = await waitForScreen((s) => new RegExp(`/${term} [\\d,-]+/[\\d,]+`).test(s), `the matches of ${term}`);

@@ -109,6 +109,16 @@ describe('the app', () => {
     expect(app.frame()).not.toContain('␍');
   });
 
+  it('searches when Enter arrives on its own right after the text, before the text is drawn', async () => {
+    const app = await start();
+    await app.press('/');
+    await app.waitFor((f) => f.includes('/ '), 'the search input');
+    // The text in one chunk, then Enter in the next, with no time for a redraw between them.
+    await app.key('clicky');
+    await app.press(KEYS.enter);
+    await app.waitFor((f) => /\/clicky 1\/1/.test(listed(f)), 'the match');
+  });
+
   it('searches text, CW, alt text and hashtags, and jumps between matches with n/N', async () => {
     const app = await start();
     await app.press('/');

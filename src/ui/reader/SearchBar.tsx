@@ -1,7 +1,7 @@
 /** The one-line search input under the list: Enter searches, Esc leaves it. */
 import { Box, Text } from 'ink';
 import TextInput from 'ink-text-input';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { sanitizeText } from '../../content/index.js';
 import { useCommands, useTextInputFocus } from '../commands.js';
 
@@ -32,13 +32,19 @@ export function SearchBar({
   onCancel: () => void;
 }) {
   const [value, setValue] = useState(initial);
+  // The value as last typed: Enter that arrives right after the text, before the input has drawn it, would submit
+  // the value of the last drawing (ink-text-input passes its prop), often empty.
+  const latest = useRef(initial);
   useTextInputFocus(active);
   // Enter that arrives in one chunk with the text before it (fast typing, a paste, a slow SSH link) reaches
   // ink-text-input as a character, not as the Return key: it still submits.
   const change = (next: string) => {
     const line = /[\r\n]/.exec(next);
     if (line) onSubmit(sanitizeText(applyErases(next.slice(0, line.index))));
-    else setValue(sanitizeText(applyErases(next)));
+    else {
+      latest.current = sanitizeText(applyErases(next));
+      setValue(latest.current);
+    }
   };
   useCommands(
     'search',
@@ -48,7 +54,7 @@ export function SearchBar({
   return (
     <Box width={width} height={1} overflow="hidden">
       <Text bold>/ </Text>
-      <TextInput value={value} onChange={change} onSubmit={(v) => onSubmit(v)} focus={active} placeholder="words, #hashtag, alt text… (Enter searches)" />
+      <TextInput value={value} onChange={change} onSubmit={() => onSubmit(latest.current)} focus={active} placeholder="words, #hashtag, alt text… (Enter searches)" />
     </Box>
   );
 }
