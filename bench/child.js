@@ -127,7 +127,7 @@ const tasks = {
     await prepareSearchIndex(conn, opened.dbPath);
     const { lockDown } = await load('db/connection.js');
     await lockDown(conn, 'UTC');
-    if (hasSearchIndex(conn)) {
+    if (await hasSearchIndex(conn)) {
       out.indexedCommonMs = await best(5, () => rq.searchPositions(conn, q, common));
       out.indexedRareMs = await best(5, () => rq.searchPositions(conn, q, rare));
       out.filteredIndexedMs = await best(5, () => rq.searchPositions(conn, fq, common));

@@ -42,11 +42,14 @@ export function searchIndexFile(cacheFile: string): string {
   return `${cacheFile.replace(/\.duckdb$/, '')}.search.duckdb`;
 }
 
-const indexed = new WeakSet<DuckDBConnection>();
-
-/** Whether `conn`'s database has a search index attached (attachSearchIndex). */
-export function hasSearchIndex(conn: DuckDBConnection): boolean {
-  return indexed.has(conn);
+/**
+ * Whether `conn`'s database has a search index attached (attachSearchIndex keeps it attached only when it is valid).
+ * Asked of the database, not remembered for the connection object: the app holds its connection through a proxy
+ * (src/ui/query-tracker.ts), another object than the one the index was attached with.
+ */
+export async function hasSearchIndex(conn: DuckDBConnection): Promise<boolean> {
+  const reader = await conn.runAndReadAll(`SELECT count(*) > 0 FROM duckdb_databases() WHERE database_name = '${CATALOG}'`);
+  return reader.getRows()[0]?.[0] === true;
 }
 
 /**
@@ -69,10 +72,7 @@ export async function attachSearchIndex(conn: DuckDBConnection, file: string): P
        JOIN archives a ON a.archive_id = m.archive_id AND a.fingerprint = m.fingerprint AND a.loaded_at = m.loaded_at
        WHERE m.format = ${SEARCH_INDEX_FORMAT}`,
     );
-    if (rows.getRows()[0]?.[0] === true) {
-      indexed.add(conn);
-      return true;
-    }
+    if (rows.getRows()[0]?.[0] === true) return true;
   } catch {
     // no meta table: not an index of ours
   }
@@ -86,8 +86,11 @@ export async function attachSearchIndex(conn: DuckDBConnection, file: string): P
  * is one word.
  */
 export async function searchesByIndex(conn: DuckDBConnection, term: string): Promise<boolean> {
-  if (!hasSearchIndex(conn)) return false;
-  const reader = await conn.runAndReadAll(`SELECT regexp_full_match(lower($term), ${ONE_WORD})`, { term });
+  const reader = await conn.runAndReadAll(
+    `SELECT regexp_full_match(lower($term), ${ONE_WORD})
+       AND EXISTS (SELECT 1 FROM duckdb_databases() WHERE database_name = '${CATALOG}')`,
+    { term },
+  );
   return reader.getRows()[0]?.[0] === true;
 }
 

@@ -20,6 +20,7 @@ import {
   searchesByIndex,
   searchIndexFile,
 } from '../../src/db/search-index.js';
+import { QueryTracker } from '../../src/ui/query-tracker.js';
 import { tempDir } from '../helpers/archives.js';
 
 // Letters that change case in odd ways, combining marks, digits, _, scripts without case, emoji, and separators
@@ -129,12 +130,16 @@ describe('search index', () => {
   });
 
   it('is read for one word only, and only where it is attached', async () => {
-    expect(hasSearchIndex(indexed.conn)).toBe(true);
-    expect(hasSearchIndex(opened.db.conn)).toBe(false);
+    expect(await hasSearchIndex(indexed.conn)).toBe(true);
+    expect(await hasSearchIndex(opened.db.conn)).toBe(false);
     expect(await searchesByIndex(indexed.conn, 'Kot')).toBe(true);
     expect(await searchesByIndex(indexed.conn, 'e\u0301t_7')).toBe(true);
     for (const t of ['two words', '#tag', 'a-b', "don't", '🙂', 'x.y']) expect(await searchesByIndex(indexed.conn, t), t).toBe(false);
     expect(await searchesByIndex(opened.db.conn, 'kot')).toBe(false);
+    // The app holds its connection through the query tracker's proxy, another object: the index is found all the same.
+    const tracked = new QueryTracker().track(indexed.conn);
+    expect(await searchesByIndex(tracked, 'kot')).toBe(true);
+    expect(await hasSearchIndex(tracked)).toBe(true);
   });
 
   it('is not attached when built from another load of the archive, or damaged: it is removed', async () => {
@@ -147,7 +152,7 @@ describe('search index', () => {
       const db = await openDatabase(other.dbPath, { readOnly: true });
       try {
         expect(await attachSearchIndex(db.conn, misplaced)).toBe(false);
-        expect(hasSearchIndex(db.conn)).toBe(false);
+        expect(await hasSearchIndex(db.conn)).toBe(false);
       } finally {
         db.close();
       }
@@ -196,7 +201,7 @@ describe('search index', () => {
       const reopened = await openDatabase(own.dbPath, { readOnly: true });
       try {
         expect(await prepareSearchIndex(reopened.conn, own.dbPath, { minRows: 0 })).toBeUndefined();
-        expect(hasSearchIndex(reopened.conn)).toBe(true);
+        expect(await hasSearchIndex(reopened.conn)).toBe(true);
       } finally {
         reopened.close();
       }
