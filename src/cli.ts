@@ -126,7 +126,8 @@ async function main(): Promise<number> {
     appModule.catch(() => undefined);
   };
   // The app's search reads a word index where the archive has one, built in the background after the archive is
-  // first opened (src/db/search-index.ts); it is attached before the connection is locked down.
+  // first opened (src/db/search-index.ts); it is attached before the connection is locked down, and the session that
+  // built it searches through a second connection opened with it.
   const searchIndexOf = (opened: OpenedArchive) =>
     interactive && opened.searchIndexPath ? prepareSearchIndex(opened.db.conn, opened.dbPath, searchIndexOptions()) : Promise.resolve(undefined);
   const progress = process.stderr.isTTY ? new ProgressBar(process.stderr) : undefined;
@@ -223,7 +224,7 @@ async function main(): Promise<number> {
       const { runApp } = await appModule;
       const building = searchIndex?.start();
       try {
-        return await runApp(opened, { timeZone });
+        return await runApp(opened, { timeZone, searchIndex: () => building?.connection() });
       } finally {
         await building?.stop();
       }
@@ -308,6 +309,7 @@ async function runWithPreview({
     const code = await runApp(preview, {
       timeZone,
       pending: { done, onProgress: (listener) => progressListeners.push(listener), previewItems: preview.items },
+      searchIndex: () => building?.connection(),
     });
     if (settled === 'running') stop.abort(new Error('the app was closed before the archive was loaded'));
     const whole = await done.catch((error: unknown) => {

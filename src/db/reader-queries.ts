@@ -228,11 +228,16 @@ function timelineRow(r: Cell[]): TimelineRow {
 
 /**
  * Positions (0-based, in the list's order) of the rows that match a search: case-insensitive over the text, the
- * CW, media alt text and hashtags of posts, and the address of boosted posts.
+ * CW, media alt text and hashtags of posts, and the address of boosted posts. `index` is another connection to the
+ * same archive with its search index attached (search-index.ts openSearchIndex), for a session whose own connection
+ * has none: a one-word search of the whole timeline is answered there.
  */
-export async function searchPositions(conn: DuckDBConnection, q: TimelineQuery, term: string): Promise<number[]> {
+export async function searchPositions(conn: DuckDBConnection, q: TimelineQuery, term: string, index?: DuckDBConnection): Promise<number[]> {
   const trimmed = term.trim();
   if (trimmed === '') return [];
+  if (index && q.ids === undefined && isWholeTimeline(q) && (await searchesByIndex(index, trimmed))) {
+    return positions(index, indexedTimelinePositions(POSITION[q.order]), { archive: q.archiveId, ...INDEXED.params(trimmed) }, ORDER_PARAMS);
+  }
   const hits = (await searchesByIndex(conn, trimmed)) ? INDEXED : SCANNED;
   const params = { archive: q.archiveId, ...hits.params(trimmed) };
   const byPosition = async (table: string) =>

@@ -11,13 +11,14 @@
  *
  * It is built after a load, in the background, into a file of its own beside the cache file (the cache is opened
  * read-only once loaded, and building it during the load would make the load longer: 0.9 s more CPU at 100k posts),
- * and the app uses it from the next time the archive is opened (DuckDB can only attach it before the connection is
- * locked down). Built by a DuckDB instance of its own with one thread, leaving the other core to the app, and in
+ * and attached when the archive is next opened (DuckDB can only attach it before the connection is locked down;
+ * the session that built it searches through a second connection, openSearchIndex). Built by a DuckDB instance of its own with one thread, leaving the other core to the app, and in
  * chunks of positions: one GROUP BY over all words with their position lists cannot spill to disk, and ran out of a
  * 128 MB limit at 100k posts. Measured on the bench archives (docs/PERFORMANCE.md).
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, rename, rm, stat } from 'node:fs/promises';
+import { type Database, lockDown, openDatabase } from './connection.js';
 import { DuckDBInstance, type DuckDBConnection } from './duckdb.js';
 
 /** Bumped when what the index holds changes: an index of another format is rebuilt. */
@@ -200,17 +201,44 @@ export async function buildSearchIndex(cacheFile: string, signal?: AbortSignal):
 
 /** A build under way in the background (startSearchIndex). */
 export interface SearchIndexBuild {
-  /** Settles when the build has ended: built, stopped, or failed (the failure as its value). */
+  /** Settles when the build has ended (and, built, its connection is open): built, stopped, or failed (the failure). */
   done: Promise<unknown>;
-  /** Stops the build if it is still running, and resolves when it has stopped and removed what it wrote. */
+  /** Once built: a connection to the archive with its index, for the rest of the session (openSearchIndex). */
+  connection(): DuckDBConnection | undefined;
+  /**
+   * Stops the build if it is still running and closes the connection; resolves when both are done and what the
+   * build wrote is removed. Call it when nothing reads the connection any more.
+   */
   stop(): Promise<void>;
+}
+
+/**
+ * A read-only connection to the cache file with its search index attached, for the session that built the index:
+ * the app's own connection is locked down and cannot attach it. A second DuckDB instance of the same file (both
+ * read-only, which DuckDB allows in one process), with a small memory limit: it reads timeline_order's positions
+ * and the index, nothing else.
+ */
+export async function openSearchIndex(cacheFile: string): Promise<Database | undefined> {
+  const db = await openDatabase(cacheFile, { readOnly: true });
+  try {
+    await db.conn.run(`SET memory_limit = '64MB'`);
+    if (await attachSearchIndex(db.conn, searchIndexFile(cacheFile))) {
+      await lockDown(db.conn, 'UTC');
+      return db;
+    }
+  } catch {
+    // no index after all: search reads the texts
+  }
+  db.close();
+  return undefined;
 }
 
 /**
  * Gets the app's connection its search index: attaches it when there is a valid one (call it before lockDown),
  * otherwise, for a timeline of at least `minRows` rows, returns `start`, which builds it in the background from
- * `delayMs` later (after the app's first frame and queries), for the next time the archive is opened. A failed build
- * leaves search as it was (reading the texts); it is tried again at the next open.
+ * `delayMs` later (after the app's first frame and queries). Once built, the build's connection() has it for the rest
+ * of the session, and the next open attaches it. A failed build leaves search as it was (reading the texts); it is
+ * tried again at the next open.
  */
 export async function prepareSearchIndex(
   conn: DuckDBConnection,
@@ -229,15 +257,22 @@ export async function prepareSearchIndex(
       const stopper = new AbortController();
       let timer: NodeJS.Timeout | undefined;
       let settle: (value: unknown) => void = () => undefined;
+      let index: Database | undefined;
+      const build = async () => {
+        const outcome = await buildSearchIndex(cacheFile, stopper.signal);
+        if (outcome === 'built' && !stopper.signal.aborted) index = await openSearchIndex(cacheFile);
+        return outcome;
+      };
       const done = new Promise<unknown>((resolve) => {
         settle = resolve;
         timer = setTimeout(() => {
           timer = undefined;
-          buildSearchIndex(cacheFile, stopper.signal).then(resolve, resolve);
+          build().then(resolve, resolve);
         }, options.delayMs ?? 1000);
       });
       return {
         done,
+        connection: () => index?.conn,
         async stop() {
           if (timer) {
             clearTimeout(timer);
@@ -246,6 +281,8 @@ export async function prepareSearchIndex(
           }
           stopper.abort();
           await done;
+          index?.close();
+          index = undefined;
         },
       };
     },

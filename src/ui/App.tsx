@@ -26,7 +26,7 @@ export const MIN_COLUMNS = 40;
 export const MIN_ROWS = 10;
 
 export interface AppProps {
-  db: { conn: DuckDBConnection; instance: DuckDBInstance };
+  db: { conn: DuckDBConnection; instance: DuckDBInstance; searchIndex?: () => DuckDBConnection | undefined };
   /** Opens the archive (media, raw JSON) on first use; null when there is none. */
   archive: (() => Promise<Archive>) | null;
   archiveId: string;
@@ -103,6 +103,7 @@ function Shell(props: AppProps & { router: CommandRouter }) {
     () => ({
       conn: props.db.conn,
       instance: props.db.instance,
+      searchIndex: props.db.searchIndex,
       archiveId: props.archiveId,
       archivePath: props.archivePath,
       timeZone: props.timeZone,
@@ -122,7 +123,7 @@ function Shell(props: AppProps & { router: CommandRouter }) {
       },
       setStatus: (text: string) => setMessage(text),
     }),
-    [props.db.conn, props.db.instance, props.archiveId, props.archivePath, props.timeZone, props.color, loading, show],
+    [props.db.conn, props.db.instance, props.db.searchIndex, props.archiveId, props.archivePath, props.timeZone, props.color, loading, show],
   );
   const appWithSql = useMemo(() => (sqlRequest ? { ...app, sqlRequest } : app), [app, sqlRequest]);
 

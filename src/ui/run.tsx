@@ -7,6 +7,7 @@
  */
 import { render } from 'ink';
 import type { OpenedArchive } from '../db/cache.js';
+import type { DuckDBConnection } from '../db/duckdb.js';
 import type { LoadProgress } from '../db/load.js';
 import { App } from './App.js';
 import type { LoadFeed, LoadState } from './components/chrome.js';
@@ -41,7 +42,10 @@ export function wantsColor(env: NodeJS.ProcessEnv = process.env): boolean {
  * Runs the app on `opened` until the user quits. With `pending`, `opened` is a preview: the app shows it with the
  * load's progress, then swaps in the whole archive when `pending.done` resolves, closing the preview.
  */
-export async function runApp(opened: OpenedArchive, options: { timeZone: string; pending?: PendingLoad }): Promise<number> {
+export async function runApp(
+  opened: OpenedArchive,
+  options: { timeZone: string; pending?: PendingLoad; searchIndex?: () => DuckDBConnection | undefined },
+): Promise<number> {
   const stdout = process.stdout;
   const stderr = process.stderr;
   let left = false;
@@ -72,9 +76,14 @@ export async function runApp(opened: OpenedArchive, options: { timeZone: string;
       return () => listeners.delete(listener);
     },
   };
+  // Tracked like the app's own connection, so that no search is left running on it when the app ends.
+  const searchIndex = () => {
+    const conn = previewing ? undefined : options.searchIndex?.();
+    return conn && tracker.track(conn);
+  };
   const app = () => (
     <App
-      db={{ conn: tracker.track(current.db.conn), instance: tracker.track(current.db.instance) }}
+      db={{ conn: tracker.track(current.db.conn), instance: tracker.track(current.db.instance), searchIndex }}
       archive={current.archive}
       archiveId={current.archiveId}
       archivePath={current.sourcePath}

@@ -20,6 +20,11 @@ export interface AppServices {
    */
   conn: DuckDBConnection;
   instance: DuckDBInstance;
+  /**
+   * A connection to the whole archive with its search index, when the index was built during this session (conn,
+   * locked down, cannot attach it): the reader's search of the whole timeline reads it (src/db/search-index.ts).
+   */
+  searchIndex?: () => DuckDBConnection | undefined;
   archiveId: string;
   /** The archive's path as opened now (absolute): .export never writes it or inside it. */
   archivePath?: string;

@@ -129,6 +129,34 @@ describe('search index', () => {
     }
   });
 
+  it('is read through another connection for the whole timeline in the session that built it', async () => {
+    // A connection without the index (the app's, locked down before the index existed) and one with it.
+    let indexQueries = 0;
+    const counting = new Proxy(indexed.conn, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (prop === 'runAndReadAll') indexQueries++;
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+    const words = [...new Set(texts.slice(0, 80).flatMap((t) => t.split(/[^\p{L}\p{N}\p{M}_]+/u).filter(Boolean)))].slice(0, 30);
+    expect(words.length).toBeGreaterThan(20);
+    for (const q of queries()) {
+      for (const word of [...words, 'two words', '#tag']) {
+        const before = indexQueries;
+        const found = await searchPositions(opened.db.conn, q, word, counting);
+        expect(found, `${word} ${JSON.stringify(q.filter)} ${q.order}`).toEqual(await searchPositions(opened.db.conn, q, word));
+        // The whole timeline's one-word searches read the index; a filtered list's are answered without it.
+        const whole = q.filter.type === 'all' && q.filter.visibility === null;
+        const oneWord = !/[^\p{L}\p{N}\p{M}_]/u.test(word);
+        expect(indexQueries - before, word).toBe(whole ? (oneWord ? 2 : 1) : 0);
+      }
+    }
+  });
+
   it('is read for one word only, and only where it is attached', async () => {
     expect(await hasSearchIndex(indexed.conn)).toBe(true);
     expect(await hasSearchIndex(opened.db.conn)).toBe(false);
@@ -193,8 +221,14 @@ describe('search index', () => {
       await rm(searchIndexFile(own.dbPath), { force: true });
 
       const build = (await prepareSearchIndex(own.db.conn, own.dbPath, { minRows: rows, delayMs: 0 }))!.start();
+      expect(build.connection()).toBeUndefined();
       expect(await build.done).toBe('built');
+      // For the rest of this session, a connection with the new index.
+      const connection = build.connection()!;
+      expect(await hasSearchIndex(connection)).toBe(true);
+      expect(await hasSearchIndex(own.db.conn)).toBe(false);
       await build.stop();
+      expect(build.connection()).toBeUndefined();
       const names = await readdir(dir);
       expect(names.filter((n) => n.includes('.search.duckdb'))).toEqual([`${own.dbPath.split('/').pop()!.replace('.duckdb', '')}.search.duckdb`]);
       // Next time, it is attached, and nothing is built.

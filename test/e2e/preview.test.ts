@@ -100,6 +100,9 @@ describe('the built app on a large archive (tmux)', () => {
     expect(Number(first!.replace(/,/g, ''))).toBeGreaterThan(100);
     const since = Date.now();
     while (!(await readdir(folder)).some((n) => n.endsWith('.search.duckdb')) && Date.now() - since < 60_000) await sleep(200);
+    // Once built, this session searches the whole timeline through a second connection that has the index.
+    await sleep(500);
+    const firstGarden = await search('garden');
     tmux('send-keys', '-t', SESSION, 'Escape');
     tmux('send-keys', '-t', SESSION, 'q');
     await waitForScreen((s) => s.includes('mastotui exited with 0'), 'the exit');
@@ -111,6 +114,7 @@ describe('the built app on a large archive (tmux)', () => {
     start(archive, cache, env);
     await waitForScreen(wholeShown, 'the archive from the cache');
     expect(await search('coffee')).toBe(first);
+    expect(await search('garden')).toBe(firstGarden);
     tmux('send-keys', '-t', SESSION, 'Escape');
     tmux('send-keys', '-t', SESSION, 'q');
     await waitForScreen((s) => s.includes('mastotui exited with 0'), 'the exit');

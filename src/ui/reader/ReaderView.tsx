@@ -89,7 +89,7 @@ export function ReaderView({
     if (term === '') return;
     let live = true;
     setSearch((s) => (s ? { ...s, positions: null } : s));
-    searchPositions(app.conn, query, term).then(
+    searchPositions(app.conn, query, term, app.searchIndex?.()).then(
       (positions) => {
         if (!live) return;
         setSearch({ term, positions });
