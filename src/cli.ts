@@ -128,8 +128,8 @@ async function main(): Promise<number> {
   // The app's search reads a word index where the archive has one, built in the background after the archive is
   // first opened (src/db/search-index.ts); it is attached before the connection is locked down, and the session that
   // built it searches through a second connection opened with it.
-  const searchIndexOf = (opened: OpenedArchive) =>
-    interactive && opened.searchIndexPath ? prepareSearchIndex(opened.db.conn, opened.dbPath, searchIndexOptions()) : Promise.resolve(undefined);
+  const searchIndexOf = async (opened: OpenedArchive) =>
+    interactive && opened.searchIndexPath ? prepareSearchIndex(opened.db.conn, opened.dbPath, searchIndexOptions()) : undefined;
   const progress = process.stderr.isTTY ? new ProgressBar(process.stderr) : undefined;
   // A large archive shows its newest posts while it loads (src/db/preview.ts): the app opens on them and swaps in
   // the whole archive when the load is done.
@@ -252,7 +252,7 @@ function previewOptions(): { minOutboxBytes?: number } {
   return Number.isFinite(min) && process.env.MASTOTUI_PREVIEW_MIN_BYTES ? { minOutboxBytes: min } : {};
 }
 
-/** Search index settings from the environment, for tests (MASTOTUI_SEARCH_INDEX_MIN_ROWS: the shortest timeline with one). */
+/** Search index settings from the environment, for tests (MASTOTUI_SEARCH_INDEX_MIN_ROWS: the shortest timeline indexed). */
 function searchIndexOptions(): { minRows?: number } {
   const min = Number(process.env.MASTOTUI_SEARCH_INDEX_MIN_ROWS);
   return Number.isFinite(min) && process.env.MASTOTUI_SEARCH_INDEX_MIN_ROWS ? { minRows: min } : {};

@@ -232,18 +232,29 @@ function timelineRow(r: Cell[]): TimelineRow {
  * same archive with its search index attached (search-index.ts openSearchIndex), for a session whose own connection
  * has none: a one-word search of the whole timeline is answered there.
  */
-export async function searchPositions(conn: DuckDBConnection, q: TimelineQuery, term: string, index?: DuckDBConnection): Promise<number[]> {
+export async function searchPositions(
+  conn: DuckDBConnection,
+  q: TimelineQuery,
+  term: string,
+  index?: DuckDBConnection,
+): Promise<number[]> {
   const trimmed = term.trim();
   if (trimmed === '') return [];
-  if (index && q.ids === undefined && isWholeTimeline(q) && (await searchesByIndex(index, trimmed))) {
-    return positions(index, indexedTimelinePositions(POSITION[q.order]), { archive: q.archiveId, ...INDEXED.params(trimmed) }, ORDER_PARAMS);
-  }
+  // The whole timeline's matches straight from the index's positions; a numbered list's through its keys.
+  const fromIndex = (c: DuckDBConnection) =>
+    positions(c, indexedTimelinePositions(POSITION[q.order]), { archive: q.archiveId, ...INDEXED.params(trimmed) }, ORDER_PARAMS);
+  if (index && q.ids === undefined && isWholeTimeline(q) && (await searchesByIndex(index, trimmed))) return fromIndex(index);
   const hits = (await searchesByIndex(conn, trimmed)) ? INDEXED : SCANNED;
-  const params = { archive: q.archiveId, ...hits.params(trimmed) };
   const byPosition = async (table: string) =>
     table === 'timeline_order' && hits === INDEXED
-      ? positions(conn, indexedTimelinePositions(POSITION[q.order]), params, ORDER_PARAMS)
-      : matchPositions(conn, hits.sql, `SELECT kind, id, ${POSITION[q.order]} AS rn FROM ${table} WHERE archive_id = $archive`, params, ORDER_PARAMS);
+      ? fromIndex(conn)
+      : matchPositions(
+          conn,
+          hits.sql,
+          `SELECT kind, id, ${POSITION[q.order]} AS rn FROM ${table} WHERE archive_id = $archive`,
+          { archive: q.archiveId, ...hits.params(trimmed) },
+          ORDER_PARAMS,
+        );
   return answer(conn, q, byPosition, () => searchSorted(conn, q, trimmed, hits));
 }
 

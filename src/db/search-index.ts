@@ -12,9 +12,10 @@
  * It is built after a load, in the background, into a file of its own beside the cache file (the cache is opened
  * read-only once loaded, and building it during the load would make the load longer: 0.9 s more CPU at 100k posts),
  * and attached when the archive is next opened (DuckDB can only attach it before the connection is locked down;
- * the session that built it searches through a second connection, openSearchIndex). Built by a DuckDB instance of its own with one thread, leaving the other core to the app, and in
- * chunks of positions: one GROUP BY over all words with their position lists cannot spill to disk, and ran out of a
- * 128 MB limit at 100k posts. Measured on the bench archives (docs/PERFORMANCE.md).
+ * the session that built it searches through a second connection, openSearchIndex). Built by a DuckDB instance of
+ * its own with one thread, leaving the other core to the app, and in chunks of positions: one GROUP BY over all
+ * words with their position lists cannot spill to disk, and ran out of a 128 MB limit at 100k posts. Measured on
+ * the bench archives (docs/PERFORMANCE.md).
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, rename, rm, stat } from 'node:fs/promises';
@@ -199,7 +200,7 @@ export async function buildSearchIndex(cacheFile: string, signal?: AbortSignal):
   }
 }
 
-/** A build under way in the background (startSearchIndex). */
+/** A build under way in the background (prepareSearchIndex(...).start()). */
 export interface SearchIndexBuild {
   /** Settles when the build has ended (and, built, its connection is open): built, stopped, or failed (the failure). */
   done: Promise<unknown>;
