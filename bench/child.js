@@ -117,10 +117,12 @@ const tasks = {
     // address; then through the search index, as the app searches once the index is built.
     const common = 'coffee';
     const rare = 'zzyzxnotthere';
+    const hashtag = '#vim';
     const fq = { ...q, filter: { ...rq.NO_FILTER, type: 'posts' } };
     const out = {
       searchCommonMs: await best(5, () => rq.searchPositions(conn, q, common)),
       searchRareMs: await best(5, () => rq.searchPositions(conn, q, rare)),
+      searchHashtagMs: await best(5, () => rq.searchPositions(conn, q, hashtag)),
       filteredSearchScanMs: await best(5, () => rq.searchPositions(conn, fq, common)),
     };
     const { prepareSearchIndex, hasSearchIndex } = await load('db/search-index.js');
@@ -130,6 +132,7 @@ const tasks = {
     if (await hasSearchIndex(conn)) {
       out.indexedCommonMs = await best(5, () => rq.searchPositions(conn, q, common));
       out.indexedRareMs = await best(5, () => rq.searchPositions(conn, q, rare));
+      out.indexedHashtagMs = await best(5, () => rq.searchPositions(conn, q, hashtag));
       out.filteredIndexedMs = await best(5, () => rq.searchPositions(conn, fq, common));
     }
     out.scrollTopMs = await best(9, page(0));

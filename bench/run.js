@@ -270,7 +270,7 @@ table(
   ]),
 );
 table(
-  ['posts', 'search index: built in the background', 'its file', 'peak RSS (the archive open, building)', 'search by index: "coffee" / no hit / in the filtered list', 'search reading the texts: the same'],
+  ['posts', 'search index: built in the background', 'its file', 'peak RSS (the archive open, building)', 'search by index: "coffee" / no hit / "#vim" / in the filtered list', 'search reading the texts: the same'],
   results.map((r) => [
     sizeText(r.posts),
     r.index?.built ? `${s(r.index.buildMs)}, CPU ${s(r.index.cpuMs)}` : `none (${r.index?.rows?.toLocaleString('en-US')} rows)`,
@@ -278,8 +278,8 @@ table(
     r.index?.built ? `${r.index.rssMB} MB (${r.index.openRssMB} MB before)` : '-',
     r.queries.indexedCommonMs === undefined
       ? '-'
-      : `${f(r.queries.indexedCommonMs)} / ${f(r.queries.indexedRareMs)} / ${f(r.queries.filteredIndexedMs)}`,
-    `${f(r.queries.searchCommonMs)} / ${f(r.queries.searchRareMs)} / ${f(r.queries.filteredSearchScanMs)}`,
+      : `${f(r.queries.indexedCommonMs)} / ${f(r.queries.indexedRareMs)} / ${f(r.queries.indexedHashtagMs)} / ${f(r.queries.filteredIndexedMs)}`,
+    `${f(r.queries.searchCommonMs)} / ${f(r.queries.searchRareMs)} / ${f(r.queries.searchHashtagMs)} / ${f(r.queries.filteredSearchScanMs)}`,
   ]),
 );
 if (withAlternatives) {

@@ -15,7 +15,7 @@
  */
 import { BIGINT, type DuckDBConnection, VARCHAR } from './duckdb.js';
 import { withNumberedList } from './numbered-lists.js';
-import { INDEXED_HITS, indexedTimelinePositions, searchesByIndex } from './search-index.js';
+import { indexedHits, indexedTermKind, indexedTimelinePositions, type IndexedTerm } from './search-index.js';
 import { type Cell, toCell } from './runner.js';
 import {
   FILTERED,
@@ -241,13 +241,19 @@ export async function searchPositions(
   const trimmed = term.trim();
   if (trimmed === '') return [];
   // The whole timeline's matches straight from the index's positions; a numbered list's through its keys.
-  const fromIndex = (c: DuckDBConnection) =>
-    positions(c, indexedTimelinePositions(POSITION[q.order]), { archive: q.archiveId, ...INDEXED.params(trimmed) }, ORDER_PARAMS);
-  if (index && q.ids === undefined && isWholeTimeline(q) && (await searchesByIndex(index, trimmed))) return fromIndex(index);
-  const hits = (await searchesByIndex(conn, trimmed)) ? INDEXED : SCANNED;
+  const fromIndex = (c: DuckDBConnection, kind: IndexedTerm) => {
+    const indexed = indexedTimelinePositions(POSITION[q.order], kind, trimmed);
+    return positions(c, indexed.sql, { archive: q.archiveId, ...indexed.params }, ORDER_PARAMS);
+  };
+  if (index && q.ids === undefined && isWholeTimeline(q)) {
+    const kind = await indexedTermKind(index, trimmed);
+    if (kind) return fromIndex(index, kind);
+  }
+  const kind = await indexedTermKind(conn, trimmed);
+  const hits: Hits = kind ? { sql: indexedHits(kind, trimmed).sql, params: (t) => indexedHits(kind, t).params } : SCANNED;
   const byPosition = async (table: string) =>
-    table === 'timeline_order' && hits === INDEXED
-      ? fromIndex(conn)
+    table === 'timeline_order' && kind
+      ? fromIndex(conn, kind)
       : matchPositions(
           conn,
           hits.sql,
@@ -271,7 +277,7 @@ async function searchSorted(conn: DuckDBConnection, q: TimelineQuery, term: stri
  * every text. `contains(lower(x), lower(term))` is what `x ILIKE '%term%'` does with the term's % and _ escaped
  * (DuckDB's ILIKE lowers both sides; test/db/search-match.test.ts holds the two equal over random Unicode), but it
  * does not go through the pattern matcher: over the 1M bench archive's posts 177 ms against 397 ms. A one-word term
- * is looked up in the search index instead where there is one (INDEXED: the same rows).
+ * (or # or @ and a word) is looked up in the search index instead where there is one (search-index.ts: the same rows).
  */
 const SCANNED: Hits = {
   sql: `SELECT 'post' AS kind, id FROM posts
@@ -281,8 +287,6 @@ const SCANNED: Hits = {
   UNION SELECT 'boost', id FROM boosts WHERE archive_id = $archive AND contains(lower(post_uri), lower($needle))`,
   params: (term) => ({ needle: term, tag: term.replace(/^#/, '') }),
 };
-
-const INDEXED: Hits = { sql: INDEXED_HITS, params: (term) => ({ needle: term }) };
 
 /** A query of the rows (kind, id) that match a search term, and its parameters for a term. */
 interface Hits {

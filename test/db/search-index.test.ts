@@ -104,7 +104,9 @@ describe('search index', () => {
         const piece = text.slice(from % text.length, (from % text.length) + length);
         return kase === 'upper' ? piece.toUpperCase() : kase === 'lower' ? piece.toLowerCase() : piece;
       });
-    const term = fc.oneof(cut, cut, fc.string({ unit: fc.constantFrom(...PIECES), minLength: 1, maxLength: 4 }));
+    // Cuts of the texts, # or @ before a cut (hashtags, mentions, and the hashtags' own words), random strings.
+    const tagged = fc.tuple(fc.constantFrom('#', '@', '#'), cut).map(([mark, piece]) => mark + piece);
+    const term = fc.oneof(cut, cut, tagged, fc.string({ unit: fc.constantFrom(...PIECES), minLength: 1, maxLength: 4 }));
     await fc.assert(
       fc.asyncProperty(term, async (t) => {
         if (await searchesByIndex(indexed.conn, t.trim())) byIndex++;
@@ -114,10 +116,10 @@ describe('search index', () => {
           expect(await searchPositions(indexed.conn, q, t), `${JSON.stringify(t)} ${JSON.stringify(q.filter)} ${q.order}`).toEqual(expected);
         }
       }),
-      { numRuns: 150 },
+      { numRuns: 200 },
     );
     // The property means something only if many terms went through the index and found rows.
-    expect(byIndex).toBeGreaterThan(30);
+    expect(byIndex).toBeGreaterThan(50);
     expect(withHits).toBeGreaterThan(100);
   }, 120_000);
 
@@ -142,16 +144,17 @@ describe('search index', () => {
         };
       },
     });
+    expect(await hasSearchIndex(counting)).toBe(true); // asked once per connection object, then known
     const words = [...new Set(texts.slice(0, 80).flatMap((t) => t.split(/[^\p{L}\p{N}\p{M}_]+/u).filter(Boolean)))].slice(0, 30);
     expect(words.length).toBeGreaterThan(20);
     for (const q of queries()) {
-      for (const word of [...words, 'two words', '#tag']) {
+      for (const word of [...words, ...words.slice(0, 5).map((w) => `#${w}`), 'two words', '#a b']) {
         const before = indexQueries;
         const found = await searchPositions(opened.db.conn, q, word, counting);
         expect(found, `${word} ${JSON.stringify(q.filter)} ${q.order}`).toEqual(await searchPositions(opened.db.conn, q, word));
         // The whole timeline's one-word searches read the index; a filtered list's are answered without it.
         const whole = q.filter.type === 'all' && q.filter.visibility === null;
-        const oneWord = !/[^\p{L}\p{N}\p{M}_]/u.test(word);
+        const oneWord = /^[#@]?[\p{L}\p{N}\p{M}_]+$/u.test(word);
         expect(indexQueries - before, word).toBe(whole ? (oneWord ? 2 : 1) : 0);
       }
     }
@@ -162,7 +165,11 @@ describe('search index', () => {
     expect(await hasSearchIndex(opened.db.conn)).toBe(false);
     expect(await searchesByIndex(indexed.conn, 'Kot')).toBe(true);
     expect(await searchesByIndex(indexed.conn, 'e\u0301t_7')).toBe(true);
-    for (const t of ['two words', '#tag', 'a-b', "don't", '🙂', 'x.y']) expect(await searchesByIndex(indexed.conn, t), t).toBe(false);
+    expect(await searchesByIndex(indexed.conn, '#Tag')).toBe(true);
+    expect(await searchesByIndex(indexed.conn, '@ada_7')).toBe(true);
+    for (const t of ['two words', '#', '#a b', '##tag', '@@x', 'a#b', 'a-b', "don't", '🙂', 'x.y']) {
+      expect(await searchesByIndex(indexed.conn, t), t).toBe(false);
+    }
     expect(await searchesByIndex(opened.db.conn, 'kot')).toBe(false);
     // The app holds its connection through the query tracker's proxy, another object: the index is found all the same.
     const tracked = new QueryTracker().track(indexed.conn);
