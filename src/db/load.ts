@@ -78,9 +78,13 @@ export const COMMIT_EVERY_ITEMS = 32768;
  * 128 MB lowered the peak from 1004 to 871 MB. With the memory settings of memory-settings.ts (in-process, medians of
  * five alternated runs): 128 MB 399-400 MB / 3.45-3.59 s, 96 MB 369 MB / 3.66 s, 80 MB 362 MB / 3.70 s, 64 MB 343 MB
  * / 3.71 s; through the CLI, four alternated runs each, 128 MB peaked at 396-414 MB, 96 MB at 386-399 MB (DESIGN's
- * budget is 400 MB), the whole archive on screen about 0.1 s later.
+ * budget is 400 MB), the whole archive on screen about 0.1 s later. Thirty later runs of the CLI with 96 MB peaked at
+ * 366-426 MB (median 395, 7 over 400); then, alternated, six runs each: 96 MB 384-415 MB (median 407), the whole
+ * archive at 4.87-5.61 s; 64 MB 350-374 MB (median 369), 5.13-5.79 s (under 400 MB in all twelve runs of two rounds).
+ * At 1M (one run each) 534 / 538 MB, 45.6 / 48.0 s: the 1M peak comes from elsewhere. 64 MB keeps the 100k cold open
+ * under the budget, for about 0.25 s more (the first frame, the newest posts, does not wait for it).
  */
-export const LOAD_MEMORY_LIMIT = '96MB';
+export const LOAD_MEMORY_LIMIT = '64MB';
 /**
  * The limit for the derivations after the rows are in (threads, timeline order; the last commit goes back to
  * LOAD_MEMORY_LIMIT), whose recursive join and updates need more: at 1M posts the threads took 6.6 s of the load
