@@ -250,7 +250,7 @@ export async function searchPositions(
     if (kind) return fromIndex(index, kind);
   }
   const kind = await indexedTermKind(conn, trimmed);
-  const hits: Hits = kind ? { sql: indexedHits(kind, trimmed).sql, params: (t) => indexedHits(kind, t).params } : SCANNED;
+  const hits = kind ? indexedHits(kind, trimmed) : scannedHits(trimmed);
   const byPosition = async (table: string) =>
     table === 'timeline_order' && kind
       ? fromIndex(conn, kind)
@@ -258,18 +258,19 @@ export async function searchPositions(
           conn,
           hits.sql,
           `SELECT kind, id, ${POSITION[q.order]} AS rn FROM ${table} WHERE archive_id = $archive`,
-          { archive: q.archiveId, ...hits.params(trimmed) },
+          { archive: q.archiveId, ...hits.params },
           ORDER_PARAMS,
         );
   return answer(conn, q, byPosition, () => searchSorted(conn, q, trimmed, hits));
 }
 
-async function searchSorted(conn: DuckDBConnection, q: TimelineQuery, term: string, hits = SCANNED): Promise<number[]> {
+async function searchSorted(conn: DuckDBConnection, q: TimelineQuery, term: string, hits?: Hits): Promise<number[]> {
   const trimmed = term.trim();
   if (trimmed === '') return [];
+  const found = hits ?? scannedHits(trimmed);
   const [p, t] = timelineParams(q);
   const ordered = `SELECT kind, id, row_number() OVER (${orderOf(q)}) - 1 AS rn FROM (${FILTERED})`;
-  return matchPositions(conn, hits.sql, ordered, { ...p, ...hits.params(trimmed) }, t);
+  return matchPositions(conn, found.sql, ordered, { ...p, ...found.params }, t);
 }
 
 /**
@@ -279,19 +280,21 @@ async function searchSorted(conn: DuckDBConnection, q: TimelineQuery, term: stri
  * does not go through the pattern matcher: over the 1M bench archive's posts 177 ms against 397 ms. A one-word term
  * (or # or @ and a word) is looked up in the search index instead where there is one (search-index.ts: the same rows).
  */
-const SCANNED: Hits = {
-  sql: `SELECT 'post' AS kind, id FROM posts
+function scannedHits(term: string): Hits {
+  return {
+    sql: `SELECT 'post' AS kind, id FROM posts
     WHERE archive_id = $archive AND (contains(lower(text), lower($needle)) OR contains(lower(cw), lower($needle)))
   UNION SELECT 'post', post_id FROM media WHERE archive_id = $archive AND contains(lower(alt_text), lower($needle))
   UNION SELECT 'post', post_id FROM hashtags WHERE archive_id = $archive AND contains(lower(tag), lower($tag))
   UNION SELECT 'boost', id FROM boosts WHERE archive_id = $archive AND contains(lower(post_uri), lower($needle))`,
-  params: (term) => ({ needle: term, tag: term.replace(/^#/, '') }),
-};
+    params: { needle: term, tag: term.replace(/^#/, '') },
+  };
+}
 
-/** A query of the rows (kind, id) that match a search term, and its parameters for a term. */
+/** A query of the rows (kind, id) that match a search term, with its parameters (search-index.ts indexedHits too). */
 interface Hits {
   sql: string;
-  params: (term: string) => Params;
+  params: Params;
 }
 
 /** The positions (`rn` of `ordered`, a list's keys numbered in its order) of the rows in `hits`, in order. */

@@ -25,7 +25,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, rename, rm, stat } from 'node:fs/promises';
 import { type Database, lockDown, openDatabase } from './connection.js';
-import { DuckDBInstance, type DuckDBConnection } from './duckdb.js';
+import type { DuckDBConnection } from './duckdb.js';
 
 /** Bumped when what the index holds changes: an index of another format is rebuilt. */
 export const SEARCH_INDEX_FORMAT = 2;
@@ -187,9 +187,8 @@ export async function buildSearchIndex(cacheFile: string, signal?: AbortSignal):
   const target = searchIndexFile(cacheFile);
   const temporary = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const scratch = `${temporary}.docs`;
-  let instance: DuckDBInstance | undefined;
-  let conn: DuckDBConnection | undefined;
-  const interrupt = () => conn?.interrupt();
+  let db: Database | undefined;
+  const interrupt = () => db?.conn.interrupt();
   signal?.addEventListener('abort', interrupt);
   const removeTemporaries = () =>
     Promise.all(
@@ -197,13 +196,10 @@ export async function buildSearchIndex(cacheFile: string, signal?: AbortSignal):
     );
   try {
     if (signal?.aborted) return 'stopped';
-    instance = await DuckDBInstance.create(temporary, {
-      autoinstall_known_extensions: 'false',
-      autoload_known_extensions: 'false',
-      threads: '1',
-      memory_limit: '128MB',
-    });
-    conn = await instance.connect();
+    db = await openDatabase(temporary);
+    const { conn } = db;
+    await conn.run(`SET threads = 1`);
+    await conn.run(`SET memory_limit = '128MB'`);
     await conn.run(`ATTACH ${sqlString(cacheFile)} AS archive (READ_ONLY)`);
     await conn.run(`ATTACH ${sqlString(scratch)} AS scratch`);
     // Each searchable text with its row's position, in position order (so that a chunk of positions is a few row
@@ -251,10 +247,8 @@ export async function buildSearchIndex(cacheFile: string, signal?: AbortSignal):
     );
     await conn.run('DETACH scratch');
     await conn.run('CHECKPOINT');
-    conn.closeSync();
-    conn = undefined;
-    instance.closeSync();
-    instance = undefined;
+    db.close();
+    db = undefined;
     await chmod(temporary, 0o600);
     await rename(temporary, target);
     return 'built';
@@ -263,8 +257,7 @@ export async function buildSearchIndex(cacheFile: string, signal?: AbortSignal):
     throw error;
   } finally {
     signal?.removeEventListener('abort', interrupt);
-    conn?.closeSync();
-    instance?.closeSync();
+    db?.close();
     await removeTemporaries();
   }
 }
