@@ -14,7 +14,7 @@ import { UserError } from '../errors.js';
 import { type ExternalCsvSources, csvFingerprint, findCsvSources, findExternalCsvSources } from '../ingest/csv-sources.js';
 import { type Database, SCHEMA_VERSION, createSchema, openDatabase } from './connection.js';
 import { fileIdentity, readMemo, writeMemo } from './fingerprint-memo.js';
-import { type LoadProgress, loadArchive } from './load.js';
+import { CACHE_ROW_GROUP_SIZE, type LoadProgress, loadArchive } from './load.js';
 import { searchIndexFile } from './search-index.js';
 
 export interface OpenOptions {
@@ -239,7 +239,7 @@ async function buildFile(target: string, load: (db: Database) => Promise<void>) 
   const temporary = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   let db: Database | undefined;
   try {
-    db = await openDatabase(temporary);
+    db = await openDatabase(temporary, { rowGroupSize: CACHE_ROW_GROUP_SIZE });
     await load(db);
     await db.conn.run('CHECKPOINT');
     db.close();

@@ -20,12 +20,49 @@ export interface Database {
   close(): void;
 }
 
-export async function openDatabase(path: string, options: { readOnly?: boolean } = {}): Promise<Database> {
+export interface OpenOptions {
+  readOnly?: boolean;
+  /**
+   * Rows per row group of a new database file (DuckDB's default is 122,880). Only ATTACH takes this option, so the
+   * file is attached to an in-memory instance and made the default database; its temporary folder is the one DuckDB
+   * gives a file it opens itself (the file's path + '.tmp').
+   */
+  rowGroupSize?: number;
+}
+
+export async function openDatabase(path: string, options: OpenOptions = {}): Promise<Database> {
+  if (options.rowGroupSize !== undefined && !options.readOnly && path !== ':memory:') {
+    return attachedFile(path, options.rowGroupSize);
+  }
   const instance = await DuckDBInstance.create(path, {
     ...BASE_OPTIONS,
     ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
   });
+  return database(instance, await instance.connect(), path);
+}
+
+async function attachedFile(path: string, rowGroupSize: number): Promise<Database> {
+  if (!Number.isInteger(rowGroupSize) || rowGroupSize < 2048 || rowGroupSize % 2048 !== 0) {
+    throw new Error(`row group size ${rowGroupSize}: must be a multiple of 2048`);
+  }
+  const instance = await DuckDBInstance.create(':memory:', { ...BASE_OPTIONS, temp_directory: `${path}.tmp` });
   const conn = await instance.connect();
+  try {
+    await conn.run(`ATTACH ${sqlString(path)} AS loading (ROW_GROUP_SIZE ${rowGroupSize})`);
+    await conn.run('USE loading');
+  } catch (error) {
+    conn.closeSync();
+    instance.closeSync();
+    throw error;
+  }
+  return database(instance, conn, path);
+}
+
+function sqlString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+function database(instance: DuckDBInstance, conn: DuckDBConnection, path: string): Database {
   return {
     instance,
     conn,

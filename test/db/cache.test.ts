@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CACHE_UNUSED_DAYS, openArchiveDatabase } from '../../src/db/cache.js';
+import { CACHE_ROW_GROUP_SIZE } from '../../src/db/load.js';
+import { generateArchive } from '../../fixtures/generate.js';
 import { CORPUS, tempDir } from '../helpers/archives.js';
 
 const ARCHIVE = join(CORPUS, 'erambert-4.2-tiny');
@@ -128,5 +130,19 @@ describe('cache', () => {
     expect(files).not.toContain(orphanIndex);
     expect(files).toEqual(expect.arrayContaining([used!, recent, recentIndex, ...notOurs]));
     expect(files.filter((f) => /^[0-9a-f]{32}\.duckdb$/.test(f))).toHaveLength(3);
+  });
+
+  it(`writes the cache file in row groups of ${CACHE_ROW_GROUP_SIZE} rows`, async () => {
+    const folder = join(await tempDir(), 'archive');
+    const generated = await generateArchive({ posts: 20_000, out: folder, format: 'folder', seed: 5 });
+    expect(generated.posts).toBeGreaterThan(CACHE_ROW_GROUP_SIZE);
+    const opened = await openArchiveDatabase(folder, { cacheDir });
+    const rows = await opened.db.conn.runAndReadAll(
+      `SELECT row_group_id, max(count) FROM pragma_storage_info('posts') WHERE column_id = 0 GROUP BY ALL`,
+    );
+    await opened.close();
+    const sizes = rows.getRows().map((r) => Number(r[1]));
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(generated.posts);
+    expect(Math.max(...sizes)).toBe(CACHE_ROW_GROUP_SIZE);
   });
 });
