@@ -129,7 +129,7 @@ async function main(): Promise<number> {
   // first opened (src/db/search-index.ts); it is attached before the connection is locked down, and the session that
   // built it searches through a second connection opened with it.
   const searchIndexOf = async (opened: OpenedArchive) =>
-    interactive && opened.searchIndexPath ? prepareSearchIndex(opened.db.conn, opened.dbPath, searchIndexOptions()) : undefined;
+    interactive && opened.searchIndexPath ? prepareSearchIndex(opened.db.conn, opened.dbPath, { ...searchIndexOptions(), timeZone }) : undefined;
   const progress = process.stderr.isTTY ? new ProgressBar(process.stderr) : undefined;
   // A large archive shows its newest posts while it loads (src/db/preview.ts): the app opens on them and swaps in
   // the whole archive when the load is done.

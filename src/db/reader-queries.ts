@@ -230,7 +230,8 @@ function timelineRow(r: Cell[]): TimelineRow {
  * Positions (0-based, in the list's order) of the rows that match a search: case-insensitive over the text, the
  * CW, media alt text and hashtags of posts, and the address of boosted posts. `index` is another connection to the
  * same archive with its search index attached (search-index.ts openSearchIndex), for a session whose own connection
- * has none: a one-word search of the whole timeline is answered there.
+ * has none: a search the index answers is asked there, in the whole timeline or in a filtered list (which that
+ * connection numbers once for itself, as this one does: the same positions).
  */
 export async function searchPositions(
   conn: DuckDBConnection,
@@ -240,28 +241,31 @@ export async function searchPositions(
 ): Promise<number[]> {
   const trimmed = term.trim();
   if (trimmed === '') return [];
-  // The whole timeline's matches straight from the index's positions; a numbered list's through its keys.
-  const fromIndex = (c: DuckDBConnection, kind: IndexedTerm) => {
-    const indexed = indexedTimelinePositions(POSITION[q.order], kind, trimmed);
-    return positions(c, indexed.sql, { archive: q.archiveId, ...indexed.params }, ORDER_PARAMS);
-  };
-  if (index && q.ids === undefined && isWholeTimeline(q)) {
+  if (index && q.ids === undefined) {
     const kind = await indexedTermKind(index, trimmed);
-    if (kind) return fromIndex(index, kind);
+    if (kind) return searchWith(index, q, trimmed, kind);
   }
-  const kind = await indexedTermKind(conn, trimmed);
-  const hits = kind ? indexedHits(kind, trimmed) : scannedHits(trimmed);
-  const byPosition = async (table: string) =>
-    table === 'timeline_order' && kind
-      ? fromIndex(conn, kind)
-      : matchPositions(
-          conn,
-          hits.sql,
-          `SELECT kind, id, ${POSITION[q.order]} AS rn FROM ${table} WHERE archive_id = $archive`,
-          { archive: q.archiveId, ...hits.params },
-          ORDER_PARAMS,
-        );
-  return answer(conn, q, byPosition, () => searchSorted(conn, q, trimmed, hits));
+  return searchWith(conn, q, trimmed, await indexedTermKind(conn, trimmed));
+}
+
+/** searchPositions on `conn`, whose index answers a term of `kind` (undefined: the texts are read). */
+async function searchWith(conn: DuckDBConnection, q: TimelineQuery, term: string, kind: IndexedTerm | undefined): Promise<number[]> {
+  const hits = kind ? indexedHits(kind, term) : scannedHits(term);
+  // The whole timeline's matches straight from the index's positions; a numbered list's through its keys.
+  const byPosition = async (table: string) => {
+    if (table === 'timeline_order' && kind) {
+      const indexed = indexedTimelinePositions(POSITION[q.order], kind, term);
+      return positions(conn, indexed.sql, { archive: q.archiveId, ...indexed.params }, ORDER_PARAMS);
+    }
+    return matchPositions(
+      conn,
+      hits.sql,
+      `SELECT kind, id, ${POSITION[q.order]} AS rn FROM ${table} WHERE archive_id = $archive`,
+      { archive: q.archiveId, ...hits.params },
+      ORDER_PARAMS,
+    );
+  };
+  return answer(conn, q, byPosition, () => searchSorted(conn, q, term, hits));
 }
 
 async function searchSorted(conn: DuckDBConnection, q: TimelineQuery, term: string, hits?: Hits): Promise<number[]> {

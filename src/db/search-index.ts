@@ -278,15 +278,15 @@ export interface SearchIndexBuild {
 /**
  * A read-only connection to the cache file with its search index attached, for the session that built the index:
  * the app's own connection is locked down and cannot attach it. A second DuckDB instance of the same file (both
- * read-only, which DuckDB allows in one process), with a small memory limit: it reads timeline_order's positions
- * and the index, nothing else.
+ * read-only, which DuckDB allows in one process), with a small memory limit: it reads the index and numbers the
+ * filtered lists searched through it, in the app's time zone (`timeZone`: a filter's months are the user's).
  */
-export async function openSearchIndex(cacheFile: string): Promise<Database | undefined> {
+export async function openSearchIndex(cacheFile: string, timeZone: string): Promise<Database | undefined> {
   const db = await openDatabase(cacheFile, { readOnly: true });
   try {
     await db.conn.run(`SET memory_limit = '64MB'`);
     if (await attachSearchIndex(db.conn, searchIndexFile(cacheFile))) {
-      await lockDown(db.conn, 'UTC');
+      await lockDown(db.conn, timeZone);
       return db;
     }
   } catch {
@@ -300,13 +300,13 @@ export async function openSearchIndex(cacheFile: string): Promise<Database | und
  * Gets the app's connection its search index: attaches it when there is a valid one (call it before lockDown),
  * otherwise, for a timeline of at least `minRows` rows, returns `start`, which builds it in the background from
  * `delayMs` later (after the app's first frame and queries). Once built, the build's connection() has it for the rest
- * of the session, and the next open attaches it. A failed build leaves search as it was (reading the texts); it is
+ * of the session (its session time zone `timeZone`, the app's), and the next open attaches it. A failed build leaves search as it was (reading the texts); it is
  * tried again at the next open.
  */
 export async function prepareSearchIndex(
   conn: DuckDBConnection,
   cacheFile: string,
-  options: { minRows?: number; delayMs?: number } = {},
+  options: { minRows?: number; delayMs?: number; timeZone?: string } = {},
 ): Promise<{ start(): SearchIndexBuild } | undefined> {
   try {
     if (await attachSearchIndex(conn, searchIndexFile(cacheFile))) return undefined;
@@ -323,7 +323,7 @@ export async function prepareSearchIndex(
       let index: Database | undefined;
       const build = async () => {
         const outcome = await buildSearchIndex(cacheFile, stopper.signal);
-        if (outcome === 'built' && !stopper.signal.aborted) index = await openSearchIndex(cacheFile);
+        if (outcome === 'built' && !stopper.signal.aborted) index = await openSearchIndex(cacheFile, options.timeZone ?? 'UTC');
         return outcome;
       };
       const done = new Promise<unknown>((resolve) => {
