@@ -119,6 +119,20 @@ describe('the app', () => {
     await app.waitFor((f) => /\/clicky 1\/1/.test(listed(f)), 'the match');
   });
 
+  it('clears the search input with Ctrl-U, as a shell does, without typing a u', async () => {
+    const app = await start();
+    await app.press('/');
+    await app.waitFor((f) => f.includes('/ '), 'the search input');
+    await app.type('zzz');
+    await app.waitFor((f) => f.includes('/ zzz'), 'the typed text');
+    await app.press('\u0015'); // Ctrl-U
+    await app.type('clicky');
+    await app.waitFor((f) => f.includes('/ clicky'), 'the new text alone');
+    expect(app.frame()).not.toContain('/ uclicky');
+    await app.press(KEYS.enter);
+    await app.waitFor((f) => /\/clicky 1\/1/.test(listed(f)), 'the match');
+  });
+
   it('searches text, CW, alt text and hashtags, and jumps between matches with n/N', async () => {
     const app = await start();
     await app.press('/');

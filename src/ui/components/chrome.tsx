@@ -71,9 +71,15 @@ export function headerLine(info: HeaderInfo | null, view: ViewName, width: numbe
   return [seg(leftText, 'bold'), seg(' '.repeat(Math.max(1, width - tabsWidth - lineWidth([seg(leftText)])))), ...tabs];
 }
 
-/** Status line: the view's info on the left, then a message, or else the hints of the active commands. */
+/** Columns the status line keeps for the hints however long the view's info: ' │ ? help'. */
+const HINT_ROOM = 9;
+
+/**
+ * Status line: the view's info on the left, then a message, or else the hints of the active commands. The info goes
+ * first (the list's position, filter and search matches): the hints get what it leaves, at least HINT_ROOM columns.
+ */
 export function statusLine(info: string, message: string, hints: readonly Command[], width: number): Line {
-  const left = truncate(sanitizeText(info), Math.max(0, Math.floor(width * 0.6)));
+  const left = truncate(sanitizeText(info), Math.max(0, width - HINT_ROOM));
   const sep = left ? ' │ ' : '';
   const room = Math.max(0, width - lineWidth([seg(left)]) - sep.length);
   if (message) return [seg(left, 'bold'), seg(sep, 'dim'), seg(truncate(sanitizeText(message), room), 'key')];

@@ -12,7 +12,7 @@ import { useStatusInfo } from '../context.js';
 import { clampList, type ListPosition } from '../components/navigation.js';
 import { PagedList } from '../components/PagedList.js';
 import { titleLine } from '../components/panes.js';
-import { seg, type Line } from '../text.js';
+import { seg, truncate, type Line } from '../text.js';
 import type { ViewProps } from '../types.js';
 import { AddressList } from './AddressList.js';
 import { describeFilter, FilterScreen } from './FilterScreen.js';
@@ -21,6 +21,9 @@ import { timelineRowLine } from './row.js';
 import { LinksScreen, MediaScreen, MonthScreen, RawScreen, ThreadScreen } from './screens.js';
 import { SearchBar } from './SearchBar.js';
 import { useTimeline } from './useTimeline.js';
+
+/** Columns of the search term in the status line. */
+const SEARCH_TERM_COLUMNS = 24;
 
 export type ReaderRequest =
   /** `returnTo`: the view to go back to when this post is closed (the view that opened it). */
@@ -149,7 +152,8 @@ export function ReaderView({
     if (f) parts.push(`filter: ${f}`);
     if (search) {
       const at = matchIndex >= 0 ? (matchIndex + 1).toLocaleString('en-US') : '-';
-      parts.push(`/${search.term} ${search.positions === null ? '…' : `${at}/${positions.length.toLocaleString('en-US')}`}`);
+      // A long term is cut so that the count of matches after it stays on the line.
+      parts.push(`/${truncate(search.term, SEARCH_TERM_COLUMNS)} ${search.positions === null ? '…' : `${at}/${positions.length.toLocaleString('en-US')}`}`);
     }
     info = parts.join(' · ');
   }

@@ -35,10 +35,22 @@ export function SearchBar({
   // The value as last typed: Enter that arrives right after the text, before the input has drawn it, would submit
   // the value of the last drawing (ink-text-input passes its prop), often empty.
   const latest = useRef(initial);
+  // Ctrl-U clears the input, as in a shell. The command runs before ink-text-input, which then reports the key's
+  // letter typed into the old value: that change is dropped.
+  const cleared = useRef(false);
+  const clear = () => {
+    cleared.current = true;
+    queueMicrotask(() => {
+      cleared.current = false;
+    });
+    latest.current = '';
+    setValue('');
+  };
   useTextInputFocus(active);
   // Enter that arrives in one chunk with the text before it (fast typing, a paste, a slow SSH link) reaches
   // ink-text-input as a character, not as the Return key: it still submits.
   const change = (next: string) => {
+    if (cleared.current) return;
     const line = /[\r\n]/.exec(next);
     if (line) onSubmit(sanitizeText(applyErases(next.slice(0, line.index))));
     else {
@@ -48,7 +60,10 @@ export function SearchBar({
   };
   useCommands(
     'search',
-    [{ id: 'search.cancel', keys: ['escape'], description: 'leave the search input', scope: 'search', hint: true, inInput: true, run: onCancel }],
+    [
+      { id: 'search.cancel', keys: ['escape'], description: 'leave the search input', scope: 'search', hint: true, inInput: true, run: onCancel },
+      { id: 'search.clear', keys: ['ctrl+u'], description: 'clear the search input', scope: 'search', inInput: true, run: clear },
+    ],
     { active },
   );
   return (
