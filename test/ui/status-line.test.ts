@@ -38,4 +38,15 @@ describe('status line', () => {
       expect(line, String(width)).toContain(' │ ');
     }
   });
+
+  it('gives a message the right half of the line, or all it needs of it', () => {
+    const info = '1/72,136 · newest first · /coffee and a much longer sea… -/0 · filter: posts (no replies)';
+    const long = text(80, info, 'no match for "coffee and a much longer search term than fits"');
+    expect(long).toContain('│ no match for "coffee and a much');
+    expect(long.indexOf('│')).toBeGreaterThanOrEqual(40);
+    const short = text(80, info, 'no match');
+    expect(short.endsWith(' │ no match')).toBe(true);
+    expect(lineWidth([{ text: short }])).toBe(80);
+  });
 });
+

@@ -76,13 +76,16 @@ const HINT_ROOM = 9;
 
 /**
  * Status line: the view's info on the left, then a message, or else the hints of the active commands. The info goes
- * first (the list's position, filter and search matches): the hints get what it leaves, at least HINT_ROOM columns.
+ * first (the list's position, search matches, filter): the hints get what it leaves, at least HINT_ROOM columns; a
+ * message gets all it needs of the line's right half.
  */
 export function statusLine(info: string, message: string, hints: readonly Command[], width: number): Line {
-  const left = truncate(sanitizeText(info), Math.max(0, width - HINT_ROOM));
+  const shown = sanitizeText(message);
+  const infoRoom = message ? Math.max(Math.floor(width / 2), width - 3 - lineWidth([seg(shown)])) : width - HINT_ROOM;
+  const left = truncate(sanitizeText(info), Math.max(0, Math.min(infoRoom, width - HINT_ROOM)));
   const sep = left ? ' │ ' : '';
   const room = Math.max(0, width - lineWidth([seg(left)]) - sep.length);
-  if (message) return [seg(left, 'bold'), seg(sep, 'dim'), seg(truncate(sanitizeText(message), room), 'key')];
+  if (message) return [seg(left, 'bold'), seg(sep, 'dim'), seg(truncate(shown, room), 'key')];
   return [seg(left, 'bold'), seg(sep, 'dim'), seg(formatHints(hints, room), 'dim')];
 }
 

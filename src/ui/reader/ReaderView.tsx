@@ -147,14 +147,15 @@ export function ReaderView({
     const parts = [data.count === null ? '…' : count === 0 ? '0 items' : `${current.selected + 1}/${count.toLocaleString('en-US')}`];
     parts.push(order === 'newest' ? 'newest first' : 'oldest first');
     if (app.loading) parts.push('newest only, loading');
+    // The search before the list's description: the count of matches is what changes (n/N), and a narrow line cuts
+    // the end; a long term is cut so that the count after it stays.
+    if (search) {
+      const at = matchIndex >= 0 ? (matchIndex + 1).toLocaleString('en-US') : '-';
+      parts.push(`/${truncate(search.term, SEARCH_TERM_COLUMNS)} ${search.positions === null ? '…' : `${at}/${positions.length.toLocaleString('en-US')}`}`);
+    }
     const f = describeFilter(filter);
     if (subset) parts.push(subset.title);
     if (f) parts.push(`filter: ${f}`);
-    if (search) {
-      const at = matchIndex >= 0 ? (matchIndex + 1).toLocaleString('en-US') : '-';
-      // A long term is cut so that the count of matches after it stays on the line.
-      parts.push(`/${truncate(search.term, SEARCH_TERM_COLUMNS)} ${search.positions === null ? '…' : `${at}/${positions.length.toLocaleString('en-US')}`}`);
-    }
     info = parts.join(' · ');
   }
   useStatusInfo(info, active && tab === 'timeline');
