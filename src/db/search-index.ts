@@ -300,8 +300,8 @@ export async function openSearchIndex(cacheFile: string, timeZone: string): Prom
  * Gets the app's connection its search index: attaches it when there is a valid one (call it before lockDown),
  * otherwise, for a timeline of at least `minRows` rows, returns `start`, which builds it in the background from
  * `delayMs` later (after the app's first frame and queries). Once built, the build's connection() has it for the rest
- * of the session (its session time zone `timeZone`, the app's), and the next open attaches it. A failed build leaves search as it was (reading the texts); it is
- * tried again at the next open.
+ * of the session (in `timeZone`, the app's), and the next open attaches it. A failed build leaves search as it was
+ * (reading the texts); it is tried again at the next open.
  */
 export async function prepareSearchIndex(
   conn: DuckDBConnection,
