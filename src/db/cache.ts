@@ -251,6 +251,9 @@ async function buildFile(target: string, load: (db: Database) => Promise<void>) 
     await rm(temporary, { force: true });
     await rm(`${temporary}.wal`, { force: true });
     if (error instanceof UserError) throw error;
+    // DuckDB's own error when it cannot create the file (a folder that does not exist, no permission, a full disk).
+    const cannotOpen = /^IO Error: Cannot open file "[^"]*": (.+)$/.exec((error as Error).message ?? '');
+    if (cannotOpen) throw new UserError(`${target}: cannot write the database (${cannotOpen[1]})`);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'ENOENT' || code === 'ENOSPC' || code === 'EROFS') {
       throw new UserError(`${target}: cannot write the database (${code})`);

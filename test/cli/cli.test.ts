@@ -87,6 +87,16 @@ describe('mastotui without a terminal', () => {
   });
 });
 
+describe('a database that cannot be written', () => {
+  it('--db into a folder that does not exist says which file and why, and exits 1', () => {
+    const out = join(cacheHome, '..', 'no-such-folder', 'out.duckdb');
+    const run = runCli([zip, '--db', out], env());
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${out}: cannot write the database (No such file or directory)`);
+    expect(run.stderr).not.toContain('unexpected error');
+  });
+});
+
 describe('flags and usage errors', () => {
   it('--help lists every flag with an example', () => {
     const run = runCli(['--help']);
