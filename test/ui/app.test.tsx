@@ -29,6 +29,14 @@ async function start(options: Parameters<typeof renderApp>[1] = {}): Promise<Har
   return h;
 }
 
+/** The app on its newest post, with the search input open. */
+async function startSearching(): Promise<Harness> {
+  const app = await start();
+  await app.press('/');
+  await app.waitFor((f) => f.includes('/ '), 'the search input');
+  return app;
+}
+
 /** Moves the selection to the first row whose text includes `text` (the list is short) and opens it. */
 async function openRow(app: Harness, text: string): Promise<void> {
   await app.press('g');
@@ -101,18 +109,14 @@ describe('the app', () => {
   });
 
   it('searches when Enter arrives in the same chunk as the text (fast typing, paste, slow links)', async () => {
-    const app = await start();
-    await app.press('/');
-    await app.waitFor((f) => f.includes('/ '), 'the search input');
+    const app = await startSearching();
     await app.press('clicky\r');
     await app.waitFor((f) => /\/clicky 1\/1/.test(listed(f)), 'the match');
     expect(app.frame()).not.toContain('␍');
   });
 
   it('searches when Enter arrives on its own right after the text, before the text is drawn', async () => {
-    const app = await start();
-    await app.press('/');
-    await app.waitFor((f) => f.includes('/ '), 'the search input');
+    const app = await startSearching();
     // The text in one chunk, then Enter in the next, with no time for a redraw between them.
     await app.key('clicky');
     await app.press(KEYS.enter);
@@ -120,9 +124,7 @@ describe('the app', () => {
   });
 
   it('clears the search input with Ctrl-U, as a shell does, without typing a u', async () => {
-    const app = await start();
-    await app.press('/');
-    await app.waitFor((f) => f.includes('/ '), 'the search input');
+    const app = await startSearching();
     await app.type('zzz');
     await app.waitFor((f) => f.includes('/ zzz'), 'the typed text');
     await app.press('\u0015'); // Ctrl-U
@@ -134,9 +136,7 @@ describe('the app', () => {
   });
 
   it('searches text, CW, alt text and hashtags, and jumps between matches with n/N', async () => {
-    const app = await start();
-    await app.press('/');
-    await app.waitFor((f) => f.includes('/ '), 'the search input');
+    const app = await startSearching();
     await app.type('shell');
     expect(app.frame()).toContain('/ shell');
     await app.waitFor((f) => position(f) === '1/30', 'position 1/30'); // typing does not move the list
