@@ -58,7 +58,8 @@ async function attachedFile(path: string, rowGroupSize: number): Promise<Databas
   return database(instance, conn, path);
 }
 
-function sqlString(text: string): string {
+/** `text` as an SQL string literal. */
+export function sqlString(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
@@ -80,8 +81,8 @@ function database(instance: DuckDBInstance, conn: DuckDBConnection, path: string
  * connection of the instance, including ones opened later. Times are shown in `timeZone`.
  */
 export async function lockDown(conn: DuckDBConnection, timeZone: string): Promise<void> {
-  await conn.run(`SET GLOBAL TimeZone = '${timeZone.replace(/'/g, "''")}'`);
-  await conn.run(`SET TimeZone = '${timeZone.replace(/'/g, "''")}'`);
+  await conn.run(`SET GLOBAL TimeZone = ${sqlString(timeZone)}`);
+  await conn.run(`SET TimeZone = ${sqlString(timeZone)}`);
   await conn.run('SET enable_external_access = false');
   await conn.run('SET allow_community_extensions = false');
   await conn.run('SET lock_configuration = true');

@@ -21,7 +21,7 @@ import { BATCH_COLUMNS, BATCH_TABLES, type BatchTable, type OutboxBatch } from '
 import type { AccountRow, LoadIssue } from '../ingest/rows.js';
 import { SplitError } from '../ingest/splitter.js';
 import { splitStream } from '../ingest/split-stream.js';
-import { SCHEMA_VERSION } from './connection.js';
+import { SCHEMA_VERSION, sqlString } from './connection.js';
 import { numberedRowsSql } from './numbered-lists.js';
 import { type OutboxPipeline, type PipelineOptions, prepareOutboxPipeline } from './outbox-pipeline.js';
 import { TableWriter } from './writer.js';
@@ -214,7 +214,7 @@ async function tuneForLoad(conn: DuckDBConnection, memoryLimit: string | null): 
 }
 
 async function setMemoryLimit(conn: DuckDBConnection, limit: string): Promise<void> {
-  await conn.run(`SET memory_limit = '${limit.replace(/'/g, "''")}'`);
+  await conn.run(`SET memory_limit = ${sqlString(limit)}`);
 }
 
 async function writeArchiveFiles(conn: DuckDBConnection, archive: Archive, archiveId: string) {

@@ -24,7 +24,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, rename, rm, stat } from 'node:fs/promises';
-import { type Database, lockDown, openDatabase } from './connection.js';
+import { type Database, lockDown, openDatabase, sqlString } from './connection.js';
 import type { DuckDBConnection } from './duckdb.js';
 
 /** Bumped when what the index holds changes: an index of another format is rebuilt. */
@@ -350,8 +350,4 @@ export async function prepareSearchIndex(
       };
     },
   };
-}
-
-function sqlString(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }

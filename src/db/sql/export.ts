@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DuckDBInstance } from '../duckdb.js';
+import { sqlString } from '../connection.js';
 import { UserError } from '../../errors.js';
 import { formatResult } from '../format.js';
 import type { Cell, QueryResult } from '../runner.js';
@@ -60,7 +61,6 @@ async function writeText(path: string, text: string): Promise<void> {
 }
 
 const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
-const quoteString = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 /** Column names made unique (parquet needs that): id, id_2, ... */
 function uniqueNames(names: readonly string[]): string[] {
@@ -102,7 +102,7 @@ export async function writeParquet(result: QueryResult, path: string): Promise<v
           Object.fromEntries(row.map((cell, i) => [`c${i}`, asTextIfNeeded(cell, types[i]!)])),
         );
         await conn.run(
-          `INSERT INTO export SELECT ${select} FROM (SELECT unnest(json_transform($1::JSON, ${quoteString(structure)})) AS r) u`,
+          `INSERT INTO export SELECT ${select} FROM (SELECT unnest(json_transform($1::JSON, ${sqlString(structure)})) AS r) u`,
           [JSON.stringify(batch)],
         );
       }
@@ -115,7 +115,7 @@ export async function writeParquet(result: QueryResult, path: string): Promise<v
       await fill(types.map((t) => (/^(VARCHAR|BOOLEAN|TINYINT|SMALLINT|INTEGER|BIGINT|DOUBLE|FLOAT|DATE|TIMESTAMP( WITH TIME ZONE)?)$/.test(t) ? t : 'VARCHAR')));
     }
     await writePrivate(path, async (temporary) => {
-      await conn.run(`COPY export TO ${quoteString(temporary)} (FORMAT parquet)`);
+      await conn.run(`COPY export TO ${sqlString(temporary)} (FORMAT parquet)`);
       await chmod(temporary, 0o600);
     });
   } finally {
