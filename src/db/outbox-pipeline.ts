@@ -27,8 +27,12 @@ import { SplitError } from '../ingest/splitter.js';
 export const MAX_BATCHES_IN_FLIGHT = 32;
 /** Bytes per block sent to the worker: 16 of the archive stream's 16 KiB chunks, copied into one transferable. */
 export const BLOCK_BYTES = 256 * 1024;
-/** Blocks sent and not yet split by the worker (16 instead of 4 made no measurable difference). */
-export const BLOCKS_AHEAD = 4;
+/**
+ * Blocks sent and not yet split by the worker. The worker splits a block in about 2 ms, and this thread may be
+ * appending for longer: with 4 the worker waited for bytes before nearly every block (src/archive/streams.ts
+ * READ_AHEAD_BYTES has the figures). At most 4 MB.
+ */
+export const BLOCKS_AHEAD = 16;
 /**
  * Smaller outboxes are parsed in this thread: starting the worker costs more than it saves there (1k posts, 2.4 MB:
  * 60-80 ms slower with the worker; 10k posts, 24 MB: the same either way).
@@ -103,6 +107,9 @@ class BatchQueue {
         const pending = this.handle(this.queue.shift()!);
         if (pending !== undefined) await pending;
         this.handled();
+        // Let the archive stream and the worker's messages in between batches: a run of batches written back to
+        // back (after a commit, say) would keep the worker waiting for bytes.
+        if (this.queue.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } catch (error) {
       this.failure ??= { error };

@@ -194,9 +194,6 @@ export class ItemSplitter {
     let state = this.state;
     let depth = this.depth;
     let stack = this.stack;
-    // Cached positions of the next '"' and '\' at or after i in this chunk (n: none left).
-    let qPos = -1;
-    let bPos = -1;
 
     outer: while (i < n) {
       switch (state) {
@@ -251,31 +248,28 @@ export class ItemSplitter {
             i++;
             continue outer;
           }
+          // A plain byte loop to the closing quote. Most strings are short (keys, ids, addresses: 24-39 bytes a
+          // string on average in the corpus archives), where a call to the native indexOf costs more than the bytes
+          // it skips. Split alone, this way against indexOf for the next quote and backslash: the 243 MB outbox of
+          // the 100k bench archive 478 against 590 ms; the corpus outboxes (mamot-fr, o3o-ca, ricard-social) 18-25%
+          // faster. Only bench/splitter.js's document, whose posts are longer, splits slower (0.51 against 0.41 s).
           for (;;) {
-            if (qPos < i) {
-              qPos = chunk.indexOf(QUOTE, i);
-              if (qPos < 0) qPos = n;
+            let c = 0;
+            while (i < n) {
+              c = chunk[i]!;
+              if (c === QUOTE || c === BACKSLASH) break;
+              i++;
             }
-            if (bPos < i) {
-              bPos = chunk.indexOf(BACKSLASH, i);
-              if (bPos < 0) bPos = n;
-            }
-            if (bPos < qPos) {
-              i = bPos + 2;
-              if (i > n) {
-                this.escapePending = true;
-                i = n;
-                continue outer;
-              }
-              continue;
-            }
-            if (qPos === n) {
+            if (i === n) continue outer;
+            if (c === QUOTE) break;
+            i += 2; // the backslash and the byte it escapes
+            if (i > n) {
+              this.escapePending = true;
               i = n;
               continue outer;
             }
-            i = qPos + 1;
-            break;
           }
+          i++;
           state = ST_REGION;
           if (depth === 0) {
             this.lastEnd = base + i;
