@@ -64,16 +64,25 @@ export const BATCH_TABLES = Object.keys(BATCH_COLUMNS) as BatchTable[];
  * 100k archive, profiled). Cells are row by row, column by column. A number cell (also times and booleans) is one
  * entry of `numbers` (NaN for NULL, booleans 0 or 1). A text cell is one entry of `lengths`: -1 for NULL, L >= 0 for
  * a string of L characters in `text`, or -2 - L for one of L characters in `wide`. Strings with a character above
- * U+00FF go to `wide` so that `text`, which holds most of the characters (ids, addresses, most posts), stays a
- * one-byte string: one string with a single wide character is stored and copied at two bytes per character.
+ * U+00FF go to `wide` so that `text`, which holds most of the characters (ids, addresses, most posts), stays one-byte
+ * strings: one string with a single wide character is stored and copied at two bytes per character.
+ *
+ * `text` and `wide` are pieces of about PIECE_CHARS characters (a cell is never cut; a longer one is a piece of its
+ * own): the receiving thread allocates each piece as it is posted, and a piece under V8's large-object size (128 KB)
+ * lives in the young generation and dies there, cheaply, once its batch is written. One string per batch (about
+ * 600 KB for the posts) went to the large-object space of the old generation instead: 19 full collections of the
+ * main thread's heap in the 100k load. In pieces: PIECE_CHARS has the figures.
  */
 export interface PackedRows {
   rows: number;
-  text: string;
-  wide: string;
+  text: string[];
+  wide: string[];
   lengths: Int32Array;
   numbers: Float64Array;
 }
+
+/** See PackedRows; 32k characters is 32 KB one-byte and 64 KB wide, both under V8's large-object size. */
+export const PIECE_CHARS = 32 * 1024;
 
 /** The rows of a run of consecutive items, table by table, in item order. */
 export interface OutboxBatch {
@@ -88,10 +97,36 @@ export interface OutboxBatch {
 /** Any character above U+00FF: such a string cannot be stored one byte per character. */
 const WIDE = /[^\u0000-\u00ff]/;
 
+/** Strings joined into pieces of about PIECE_CHARS characters, a string never cut. */
+class PieceBuilder {
+  private parts: string[] = [];
+  private chars = 0;
+  private pieces: string[] = [];
+
+  add(s: string): void {
+    this.parts.push(s);
+    this.chars += s.length;
+    if (this.chars >= PIECE_CHARS) this.cut();
+  }
+
+  finish(): string[] {
+    if (this.chars > 0) this.cut();
+    const pieces = this.pieces;
+    this.pieces = [];
+    return pieces;
+  }
+
+  private cut(): void {
+    this.pieces.push(this.parts.join(''));
+    this.parts = [];
+    this.chars = 0;
+  }
+}
+
 /** Builds the PackedRows of one table. */
 export class RowPacker {
-  private texts: string[] = [];
-  private wides: string[] = [];
+  private readonly texts = new PieceBuilder();
+  private readonly wides = new PieceBuilder();
   private lengths: number[] = [];
   private numbers: number[] = [];
   private rows = 0;
@@ -113,11 +148,12 @@ export class RowPacker {
         if (v === null || v === undefined) lengths.push(-1);
         else {
           const s = typeof v === 'string' ? v : String(v);
-          if (WIDE.test(s)) {
-            this.wides.push(s);
+          if (s.length === 0) lengths.push(0);
+          else if (WIDE.test(s)) {
+            this.wides.add(s);
             lengths.push(-2 - s.length);
           } else {
-            this.texts.push(s);
+            this.texts.add(s);
             lengths.push(s.length);
           }
         }
@@ -132,14 +168,12 @@ export class RowPacker {
   finish(): PackedRows {
     const packed: PackedRows = {
       rows: this.rows,
-      text: this.texts.join(''),
-      wide: this.wides.join(''),
+      text: this.texts.finish(),
+      wide: this.wides.finish(),
       // The constructors, not Int32Array.from, which goes through the iterator protocol.
       lengths: new Int32Array(this.lengths),
       numbers: new Float64Array(this.numbers),
     };
-    this.texts = [];
-    this.wides = [];
     this.lengths = [];
     this.numbers = [];
     this.rows = 0;
@@ -147,26 +181,44 @@ export class RowPacker {
   }
 }
 
+/** Reads the strings of one kind of piece back, in the order they were added. */
+class PieceReader {
+  private piece = -1;
+  private current = '';
+  private at = 0;
+
+  constructor(private readonly pieces: string[]) {}
+
+  next(length: number): string {
+    if (length === 0) return '';
+    // A piece ends at a string's end: a string that does not fit in what is left begins the next piece.
+    if (this.at + length > this.current.length) {
+      this.current = this.pieces[++this.piece] ?? '';
+      this.at = 0;
+    }
+    const start = this.at;
+    this.at = start + length;
+    return this.current.slice(start, this.at);
+  }
+}
+
 /** Reads PackedRows back, cell by cell, in the order they were added. */
 export class RowReader {
-  private textAt = 0;
-  private wideAt = 0;
+  private readonly texts: PieceReader;
+  private readonly wides: PieceReader;
   private lengthAt = 0;
   private numberAt = 0;
 
-  constructor(readonly packed: PackedRows) {}
+  constructor(readonly packed: PackedRows) {
+    this.texts = new PieceReader(packed.text);
+    this.wides = new PieceReader(packed.wide);
+  }
 
   text(): string | null {
     const length = this.packed.lengths[this.lengthAt++]!;
-    if (length >= 0) {
-      const start = this.textAt;
-      this.textAt = start + length;
-      return this.packed.text.slice(start, start + length);
-    }
+    if (length >= 0) return this.texts.next(length);
     if (length === -1) return null;
-    const start = this.wideAt;
-    this.wideAt = start - 2 - length;
-    return this.packed.wide.slice(start, this.wideAt);
+    return this.wides.next(-2 - length);
   }
 
   /** A number cell; NaN for NULL. */

@@ -45,7 +45,10 @@ export type WorkerError =
 /** Worker -> main thread. */
 export type WorkerMessage =
   | { type: 'batch'; batch: OutboxBatch }
-  /** One message of bytes has been split: the main thread may send another. */
-  | { type: 'taken' }
+  /**
+   * One message of bytes has been split: the main thread may send another. Its block comes back (transferred) to
+   * be filled again, instead of a new one for every block.
+   */
+  | { type: 'taken'; block: Uint8Array }
   | { type: 'done'; summary: OutboxSummary }
   | { type: 'error'; error: WorkerError };

@@ -76,7 +76,7 @@ async function run(port: NonNullable<typeof parentPort>, input: WorkerInput): Pr
       const block = blocks.shift();
       if (block !== undefined) {
         yield block;
-        post({ type: 'taken' });
+        post({ type: 'taken', block }, [block.buffer as ArrayBuffer]);
         continue;
       }
       if (ended) return;

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  BATCH_COLUMNS, type CellKind, type OutboxBatch, RowPacker, RowReader, produceOutbox,
+  BATCH_COLUMNS, type CellKind, type OutboxBatch, PIECE_CHARS, RowPacker, RowReader, produceOutbox,
 } from '../../src/ingest/outbox-batches.js';
 
 const ACTOR = 'https://example.social/users/ada';
@@ -149,7 +149,36 @@ describe('packed rows', () => {
     const packer = new RowPacker([['a', 'text']]);
     for (const a of ['plain', 'déjà', '東京', '🥳', '']) packer.add({ a });
     const packed = packer.finish();
-    expect(packed.text).toBe('plaindéjà');
-    expect(packed.wide).toBe('東京🥳');
+    expect(packed.text).toEqual(['plaindéjà']);
+    expect(packed.wide).toEqual(['東京🥳']);
+  });
+
+  it('cuts the text into pieces of about PIECE_CHARS characters, never inside a string (property)', () => {
+    const long = fc.oneof(
+      fc.constantFrom(0, 1, PIECE_CHARS - 1, PIECE_CHARS, PIECE_CHARS + 1, 2 * PIECE_CHARS + 3),
+      fc.integer({ min: 0, max: PIECE_CHARS / 4 }),
+    );
+    const cell = fc.tuple(long, fc.boolean(), fc.integer({ min: 0, max: 25 })).map(([length, wide, letter]) =>
+      String.fromCharCode((wide ? 0x4e00 : 0x61) + letter).repeat(length),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.option(cell, { nil: null }), { maxLength: 40 }), (cells) => {
+        const packer = new RowPacker([['a', 'text']]);
+        for (const a of cells) packer.add({ a });
+        const packed = packer.finish();
+        for (const piece of [...packed.text, ...packed.wide]) {
+          expect(piece.length).toBeGreaterThan(0);
+        }
+        // Every piece but a string longer than PIECE_CHARS itself stays under twice the size.
+        const longest = Math.max(0, ...cells.map((c) => c?.length ?? 0));
+        for (const piece of [...packed.text, ...packed.wide]) {
+          expect(piece.length).toBeLessThan(Math.max(2 * PIECE_CHARS, longest + PIECE_CHARS));
+        }
+        expect(packed.text.join('')).toBe(cells.filter((c) => c !== null && c.charCodeAt(0) < 0x100).join(''));
+        const reader = new RowReader(packed);
+        for (const a of cells) expect(reader.text()).toBe(a);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
