@@ -22,7 +22,7 @@ export function schemaMarkdown(sql) {
     if (!body) continue;
     out.push('| column | type | meaning |', '|---|---|---|');
     for (const line of body[1].split('\n')) {
-      const m = /^\s+([a-z_]+) ([A-Z][A-Z0-9_ ,()[\]a-z]*?)(?: PRIMARY KEY)?,?\s*(?:---?\s*(.*))?$/.exec(line);
+      const m = /^\s+([a-z_]+) ([A-Z][A-Z0-9_ ,()[\]a-z]*?)(?: USING COMPRESSION [a-z_]+)?(?: PRIMARY KEY)?,?\s*(?:---?\s*(.*))?$/.exec(line);
       if (m) out.push(`| ${m[1]} | ${m[2].replace(/\|/g, '\\|')} | ${m[3] ?? ''} |`);
     }
     out.push('');
