@@ -15,6 +15,7 @@ import { type ExternalCsvSources, csvFingerprint, findCsvSources, findExternalCs
 import { type Database, SCHEMA_VERSION, createSchema, openDatabase } from './connection.js';
 import { fileIdentity, readMemo, writeMemo } from './fingerprint-memo.js';
 import { CACHE_ROW_GROUP_SIZE, type LoadProgress, loadArchive } from './load.js';
+import { prepareOutboxPipeline } from './outbox-pipeline.js';
 import { searchIndexFile } from './search-index.js';
 
 export interface OpenOptions {
@@ -96,10 +97,19 @@ export async function openArchiveDatabase(path: string, options: OpenOptions = {
     const csv = await findCsvSources(archive, external);
     const archiveId = archive.fingerprint.slice(0, 12);
     const load = async (db: Database) => {
-      await options.onLoadStart?.(archive);
-      options.signal?.throwIfAborted();
-      await createSchema(db.conn);
-      await loadArchive(db.conn, archive, { archiveId, csv, onProgress: options.onProgress, signal: options.signal });
+      // The load worker starts first, so that its start-up (a thread and its modules: about 100 ms) overlaps the
+      // preview and the schema instead of holding back the outbox.
+      const outboxEntry = archive.find('outbox.json');
+      const outbox = outboxEntry && prepareOutboxPipeline(archive, outboxEntry);
+      try {
+        await options.onLoadStart?.(archive);
+        options.signal?.throwIfAborted();
+        await createSchema(db.conn);
+      } catch (error) {
+        outbox?.dispose();
+        throw error;
+      }
+      await loadArchive(db.conn, archive, { archiveId, csv, onProgress: options.onProgress, signal: options.signal, outbox });
     };
     const opened = (db: Database, fromCache: boolean, inCache?: string) =>
       openedArchive(db, fromCache, archive.fingerprint, openedAlready(archive), path, inCache);

@@ -52,6 +52,11 @@ export interface LoadOptions {
   memoryLimit?: string | null;
   /** Where the outbox is parsed (the load worker or this thread) and in what batches; the default suits all. */
   pipeline?: PipelineOptions;
+  /**
+   * The outbox's pipeline, prepared by the caller so that its worker starts sooner (`pipeline` is then unused). The
+   * load disposes of it when it fails.
+   */
+  outbox?: OutboxPipeline;
   /** false: leave archive_files empty (a preview: nothing it shows reads it, and listing 13k media files took 45 ms). */
   listFiles?: boolean;
   /** Stops the load (it then rejects with the signal's reason) between two batches or two phases. */
@@ -122,11 +127,17 @@ function tracer(): (phase: string) => void {
 export async function loadArchive(conn: DuckDBConnection, archive: Archive, options: LoadOptions): Promise<LoadResult> {
   const outboxEntry = archive.find('outbox.json');
   if (!outboxEntry) {
+    options.outbox?.dispose();
     throw new UserError(`${archive.path}: no outbox.json found (is this a Mastodon account archive?)`);
   }
   // One transaction, committed every COMMIT_EVERY_ITEMS outbox items (loadOutbox): a commit writes the rows since the
   // last one compressed to the file, so the rows held uncompressed stay bounded whatever the archive's size.
-  await conn.run('BEGIN TRANSACTION');
+  try {
+    await conn.run('BEGIN TRANSACTION');
+  } catch (error) {
+    options.outbox?.dispose();
+    throw error;
+  }
   try {
     const result = await loadInTransaction(conn, archive, outboxEntry, options);
     await conn.run('COMMIT');
@@ -145,7 +156,7 @@ async function loadInTransaction(
 ): Promise<LoadResult> {
   const { archiveId } = options;
   const trace = tracer();
-  const pipeline = prepareOutboxPipeline(archive, outboxEntry, options.pipeline);
+  const pipeline = options.outbox ?? prepareOutboxPipeline(archive, outboxEntry, options.pipeline);
   let account: AccountRow;
   let tuned = false;
   const issues = await TableWriter.open(conn, 'load_issues', archiveId);
