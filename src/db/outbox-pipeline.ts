@@ -231,8 +231,8 @@ async function inWorker(
   let ahead = 0;
   /**
    * Blocks the worker has split and handed back, filled again: a new 256 KiB block for each of the 100k outbox's 929
-   * blocks was 243 MB more of memory outside V8's heap to allocate and free, which the main thread's garbage
-   * collector counts (with the pieces of src/ingest/outbox-batches.ts PIECE_CHARS, the figures are there).
+   * blocks was 243 MB more of ArrayBuffer memory to allocate and free (src/ingest/outbox-batches.ts PIECE_CHARS has
+   * the figures of both changes).
    */
   const spare: Uint8Array[] = [];
   let wake: (() => void) | undefined;

@@ -68,10 +68,8 @@ export const BATCH_TABLES = Object.keys(BATCH_COLUMNS) as BatchTable[];
  * strings: one string with a single wide character is stored and copied at two bytes per character.
  *
  * `text` and `wide` are pieces of about PIECE_CHARS characters (a cell is never cut; a longer one is a piece of its
- * own): the receiving thread allocates each piece as it is posted, and a piece under V8's large-object size (128 KB)
- * lives in the young generation and dies there, cheaply, once its batch is written. One string per batch (about
- * 600 KB for the posts) went to the large-object space of the old generation instead: 19 full collections of the
- * main thread's heap in the 100k load. In pieces: PIECE_CHARS has the figures.
+ * own), so that the receiving thread allocates each one in its young generation, where it dies once its batch is
+ * written; one string per batch (about 600 KB for the posts) was allocated in the old generation's large-object space.
  */
 export interface PackedRows {
   rows: number;
@@ -81,7 +79,13 @@ export interface PackedRows {
   numbers: Float64Array;
 }
 
-/** See PackedRows; 32k characters is 32 KB one-byte and 64 KB wide, both under V8's large-object size. */
+/**
+ * See PackedRows: 32k characters is 32 KB one-byte and 64 KB wide, under V8's large-object size (128 KB). With the
+ * blocks handed back by the worker (src/db/outbox-pipeline.ts), on the 100k load in-process, six alternated runs: peak
+ * 328-345 MB (median 335) against 336-352 MB (345), 3.13-3.26 s against 3.11-3.28 s. The main thread's full
+ * collections stayed at 20-26: they follow the memory of ArrayBuffers (the archive stream's 243 MB of inflated
+ * chunks), not the strings. Pieces sent as bytes (transferred, made strings when read) gave 27-29 and a slower load.
+ */
 export const PIECE_CHARS = 32 * 1024;
 
 /** The rows of a run of consecutive items, table by table, in item order. */
