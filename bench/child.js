@@ -70,6 +70,9 @@ const tasks = {
     const cacheDir = join(work, 'cache');
     rmSync(cacheDir, { recursive: true, force: true });
     mkdirSync(cacheDir, { recursive: true });
+    // The modules first (the database layer and DuckDB's API, about 160 ms), as `naive` imports DuckDB's API before
+    // its clock starts: the two loads are timed alike.
+    for (const m of ['db/cache.js', 'db/connection.js', 'db/reader-queries.js', 'db/reader-detail-queries.js']) await load(m);
     const start = performance.now();
     const opened = await open(cacheDir);
     const openMs = ms(start);
