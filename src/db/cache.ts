@@ -97,8 +97,8 @@ export async function openArchiveDatabase(path: string, options: OpenOptions = {
     const csv = await findCsvSources(archive, external);
     const archiveId = archive.fingerprint.slice(0, 12);
     const load = async (db: Database) => {
-      // The load worker starts first, so that its start-up (a thread and its modules: about 100 ms) overlaps the
-      // preview and the schema instead of holding back the outbox.
+      // The load worker starts first, so that its start-up (a thread and its bundled module: 30-40 ms alone, more
+      // while this thread is busy) overlaps the preview and the schema instead of holding back the outbox.
       const outboxEntry = archive.find('outbox.json');
       const outbox = outboxEntry && prepareOutboxPipeline(archive, outboxEntry);
       try {

@@ -25,7 +25,7 @@ import { SplitError } from '../ingest/splitter.js';
  * of rows waiting at most); 32 it is.
  */
 export const MAX_BATCHES_IN_FLIGHT = 32;
-/** Bytes per block sent to the worker: 16 of the archive stream's 16 KiB chunks, copied into one transferable. */
+/** Bytes per block sent to the worker: the archive stream's chunks copied into one transferable. */
 export const BLOCK_BYTES = 256 * 1024;
 /**
  * Blocks sent and not yet split by the worker. The worker splits a block in about 2 ms, and this thread may be
