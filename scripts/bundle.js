@@ -17,33 +17,28 @@
 import { cpSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
-rmSync('dist/app', { recursive: true, force: true });
-await build({
-  entryPoints: ['dist/cli.js'],
-  outdir: 'dist/app',
+/** What both bundles share: ESM for Node 20. */
+const node = {
   bundle: true,
-  splitting: true,
   format: 'esm',
   platform: 'node',
   target: 'node20',
+  // Bundled CommonJS modules call require() for Node's own modules.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  logLevel: 'warning',
+};
+
+rmSync('dist/app', { recursive: true, force: true });
+await build({
+  ...node,
+  entryPoints: ['dist/cli.js'],
+  outdir: 'dist/app',
+  splitting: true,
   // React's production build: no development checks on every render.
   define: { 'process.env.NODE_ENV': '"production"' },
   // Ink imports its devtools only when DEV=true, and says so if the package is missing.
   external: ['@duckdb/node-bindings', 'react-devtools-core'],
-  // Bundled CommonJS modules call require() for Node's own modules.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  logLevel: 'warning',
 });
-await build({
-  entryPoints: ['dist/ingest/outbox-worker.js'],
-  outfile: 'dist/ingest/outbox-worker.js',
-  allowOverwrite: true,
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  logLevel: 'warning',
-});
+await build({ ...node, entryPoints: ['dist/ingest/outbox-worker.js'], outfile: 'dist/ingest/outbox-worker.js', allowOverwrite: true });
 rmSync('dist/ingest/outbox-worker.js.map', { force: true }); // tsc's map, of the file before bundling
 cpSync('src/db/schema.sql', 'dist/app/schema.sql');
