@@ -130,20 +130,22 @@ export async function loadArchive(conn: DuckDBConnection, archive: Archive, opti
     options.outbox?.dispose();
     throw new UserError(`${archive.path}: no outbox.json found (is this a Mastodon account archive?)`);
   }
+  const pipeline = options.outbox ?? prepareOutboxPipeline(archive, outboxEntry, options.pipeline);
   // One transaction, committed every COMMIT_EVERY_ITEMS outbox items (loadOutbox): a commit writes the rows since the
   // last one compressed to the file, so the rows held uncompressed stay bounded whatever the archive's size.
   try {
     await conn.run('BEGIN TRANSACTION');
+    try {
+      const result = await loadInTransaction(conn, archive, outboxEntry, pipeline, options);
+      await conn.run('COMMIT');
+      return result;
+    } catch (error) {
+      await conn.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
   } catch (error) {
-    options.outbox?.dispose();
-    throw error;
-  }
-  try {
-    const result = await loadInTransaction(conn, archive, outboxEntry, options);
-    await conn.run('COMMIT');
-    return result;
-  } catch (error) {
-    await conn.run('ROLLBACK').catch(() => undefined);
+    // Whatever failed, the worker must not outlive the load (it would keep the process alive).
+    pipeline.dispose();
     throw error;
   }
 }
@@ -152,25 +154,18 @@ async function loadInTransaction(
   conn: DuckDBConnection,
   archive: Archive,
   outboxEntry: ArchiveEntry,
+  pipeline: OutboxPipeline,
   options: LoadOptions,
 ): Promise<LoadResult> {
   const { archiveId } = options;
   const trace = tracer();
-  const pipeline = options.outbox ?? prepareOutboxPipeline(archive, outboxEntry, options.pipeline);
-  let account: AccountRow;
-  let tuned = false;
   const issues = await TableWriter.open(conn, 'load_issues', archiveId);
   const issue = (i: LoadIssue) => issues.write(i);
-  try {
-    if (options.listFiles !== false) await writeArchiveFiles(conn, archive, archiveId);
-    account = await loadActor(conn, archive, archiveId, issue);
-    trace('archive files and actor');
-    options.signal?.throwIfAborted();
-    tuned = await tuneForLoad(conn, options.memoryLimit ?? LOAD_MEMORY_LIMIT);
-  } catch (error) {
-    pipeline.dispose();
-    throw error;
-  }
+  if (options.listFiles !== false) await writeArchiveFiles(conn, archive, archiveId);
+  const account = await loadActor(conn, archive, archiveId, issue);
+  trace('archive files and actor');
+  options.signal?.throwIfAborted();
+  const tuned = await tuneForLoad(conn, options.memoryLimit ?? LOAD_MEMORY_LIMIT);
   const { items, declaredTotal, exportedAt } = await loadOutbox(conn, pipeline, archive.path, outboxEntry, account, options, issue, trace);
   trace('outbox');
   options.signal?.throwIfAborted();

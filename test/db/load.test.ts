@@ -6,6 +6,7 @@ import { openArchive } from '../../src/archive/index.js';
 import { openArchiveDatabase } from '../../src/db/cache.js';
 import { createSchema, openDatabase } from '../../src/db/connection.js';
 import { DERIVE_MEMORY_LIMIT, LOAD_MEMORY_LIMIT, loadArchive } from '../../src/db/load.js';
+import { type OutboxPipeline, prepareOutboxPipeline } from '../../src/db/outbox-pipeline.js';
 import { toCell } from '../../src/db/runner.js';
 import { REPO, tempDir, zipFolder } from '../helpers/archives.js';
 
@@ -137,5 +138,42 @@ describe('memory limit of a load into a file', () => {
       db.close();
       await archive.close();
     }
+  });
+});
+
+describe('a pipeline prepared by the caller', () => {
+  /** An outbox pipeline that parses in this thread, counting how often it is disposed of. */
+  function counted(archive: Awaited<ReturnType<typeof openArchive>>) {
+    const inner = prepareOutboxPipeline(archive, archive.find('outbox.json')!, { worker: false });
+    const seen = { disposed: 0 };
+    const pipeline: OutboxPipeline = { worker: inner.worker, run: (a, b) => inner.run(a, b), dispose: () => void seen.disposed++ };
+    return { pipeline, seen };
+  }
+
+  async function loadWith(dir: string, fail: 'no' | 'aborted' | 'no schema') {
+    const archive = await openArchive(dir);
+    const db = await openDatabase(':memory:');
+    try {
+      if (fail !== 'no schema') await createSchema(db.conn);
+      const { pipeline, seen } = counted(archive);
+      const signal = fail === 'aborted' ? AbortSignal.abort(new Error('stopped')) : undefined;
+      const outcome = await loadArchive(db.conn, archive, { archiveId: 'test', outbox: pipeline, signal }).then(
+        () => 'loaded',
+        (error: Error) => error.message,
+      );
+      return { outcome, disposed: seen.disposed };
+    } finally {
+      db.close();
+      await archive.close();
+    }
+  }
+
+  it('is disposed of when the load fails before or during the transaction, and left alone when it succeeds', async () => {
+    const dir = await archiveFolder({ 'outbox.json': JSON.stringify({ orderedItems: [post(1)] }) });
+    expect(await loadWith(dir, 'no')).toEqual({ outcome: 'loaded', disposed: 0 });
+    expect(await loadWith(dir, 'aborted')).toEqual({ outcome: 'stopped', disposed: 1 });
+    const noSchema = await loadWith(dir, 'no schema');
+    expect(noSchema.outcome).toMatch(/load_issues/);
+    expect(noSchema.disposed).toBe(1);
   });
 });
