@@ -83,8 +83,8 @@ export interface PackedRows {
  * See PackedRows: 32k characters is 32 KB one-byte and 64 KB wide, under V8's large-object size (128 KB). With the
  * blocks handed back by the worker (src/db/outbox-pipeline.ts), on the 100k load in-process, six alternated runs: peak
  * 328-345 MB (median 335) against 336-352 MB (345), 3.13-3.26 s against 3.11-3.28 s. The main thread's full
- * collections stayed at 20-26: they follow the memory of ArrayBuffers (the archive stream's 243 MB of inflated
- * chunks), not the strings. Pieces sent as bytes (transferred, made strings when read) gave 27-29 and a slower load.
+ * collections stayed at 20-26 (what sets them off: docs/PERFORMANCE.md, What was tried). Pieces sent as bytes
+ * (transferred, made strings when read) gave 27-29 and a slower load.
  */
 export const PIECE_CHARS = 32 * 1024;
 
