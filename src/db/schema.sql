@@ -3,8 +3,8 @@
 -- Identifiers are VARCHAR (Mastodon ids overflow JavaScript numbers); times are TIMESTAMPTZ from the UTC strings.
 -- A line "-- table: text" above a table documents it for docs/SCHEMA.md and the SQL pane; "--- column: text" documents a column.
 -- USING COMPRESSION uncompressed: columns of long or unique strings (ids, addresses, post text), which DuckDB stores
--- uncompressed anyway; said here, the load's commits skip trying the other methods on them (the 100k bench load about
--- 0.08 s shorter, the same file; docs/PERFORMANCE.md).
+-- uncompressed anyway; said here, the load's commits skip trying the other methods on them (the 100k load in-process
+-- 2.87-3.00 s against 3.06-3.21 s, the same file size; docs/PERFORMANCE.md).
 
 -- meta: facts about this database file (schema version, when it was built).
 CREATE TABLE meta (
